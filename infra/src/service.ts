@@ -1,0 +1,29 @@
+import type { StackConfig } from './config.js';
+
+export type ServiceName = 'kafka' | 'registry' | 'postgres' | 'redis';
+
+export type Report = (message: string) => void;
+
+/** One service of the local stack: how to tell it is ready, install it, start it and stop it. */
+export interface Service {
+  readonly name: ServiceName;
+  readonly address: string;
+  readonly logFile: string;
+  /** Answers a real request (an admin call, a query), not just an open port. */
+  isReady(): Promise<boolean>;
+  /** Installs binaries and initialises data; idempotent and quick when done already. */
+  provision(report: Report): Promise<void>;
+  start(report: Report): Promise<void>;
+  /** Stops the instance this stack started; leaves a reused one alone. */
+  stop(): Promise<void>;
+  /** True when this stack started the running instance (so `down` may stop it). */
+  isOwned(): boolean;
+  /** Deletes the data (not the downloaded binaries). */
+  dataDirs(): readonly string[];
+  /** How long to wait for readiness after start. */
+  readonly startTimeoutMs: number;
+  /** What usually goes wrong, for the failure message. */
+  readonly hints: readonly string[];
+}
+
+export type ServiceFactory = (config: StackConfig) => Service;

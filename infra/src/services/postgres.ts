@@ -1,0 +1,127 @@
+import type { SpawnOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { StackConfig } from '../config.js';
+import { aptInstall } from '../install.js';
+import { isAlive, run } from '../process.js';
+import type { Service } from '../service.js';
+
+const isRoot = process.getuid?.() === 0;
+
+/** The newest PostgreSQL server installed from Debian's packages, if any. */
+function findBinDir(): string | undefined {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base)
+    .filter((version) => existsSync(join(base, version, 'bin/initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(base, versions[0], 'bin') : undefined;
+}
+
+/** Runs a PostgreSQL tool as the `postgres` user when we are root: initdb and the server refuse root. */
+function asServerUser(command: string, args: readonly string[], options: SpawnOptions = {}): Promise<string> {
+  return isRoot ? run('runuser', ['-u', 'postgres', '--', command, ...args], options) : run(command, args, options);
+}
+
+/** PostgreSQL from Debian's packages, in a cluster of its own under the stack directory. */
+export function postgresService(config: StackConfig): Service {
+  const { host, port, url, database, user } = config.postgres;
+  const home = join(config.stateDir, 'postgres');
+  const dataDir = join(home, 'data');
+  const socketDir = join(home, 'run');
+  const log = join(home, 'server.log');
+  let binDir = findBinDir();
+
+  const bin = (tool: string) => join(binDir ?? '', tool);
+
+  /**
+   * The server runs as `postgres`, which must reach its directory. When the checkout sits under a
+   * directory that user cannot enter (a private temp dir), the data goes to /var/tmp behind a symlink.
+   */
+  async function prepareHome(): Promise<void> {
+    if (existsSync(home)) return;
+    mkdirSync(config.stateDir, { recursive: true });
+    if (!isRoot) {
+      mkdirSync(socketDir, { recursive: true });
+      return;
+    }
+    mkdirSync(home, { recursive: true });
+    await run('chown', ['postgres:postgres', home]);
+    const reachable = await run('runuser', ['-u', 'postgres', '--', 'test', '-w', home]).then(
+      () => true,
+      () => false,
+    );
+    if (!reachable) {
+      await run('rmdir', [home]);
+      const outside = `/var/tmp/ouro-postgres-${createHash('sha256').update(config.stateDir).digest('hex').slice(0, 12)}`;
+      mkdirSync(outside, { recursive: true });
+      await run('chown', ['postgres:postgres', outside]);
+      symlinkSync(outside, home);
+    }
+    await asServerUser('mkdir', ['-p', socketDir]);
+  }
+
+  async function ensureDatabase(): Promise<void> {
+    const admin = new pg.Client({ host, port, user, database: 'postgres', connectionTimeoutMillis: 2_000 });
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [database]);
+      if (!rowCount) await admin.query(`create database "${database.replaceAll('"', '""')}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  function serverPid(): number | undefined {
+    const file = join(dataDir, 'postmaster.pid');
+    if (!existsSync(file)) return undefined;
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && isAlive(pid) ? pid : undefined;
+  }
+
+  return {
+    name: 'postgres',
+    address: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@'),
+    logFile: log,
+    startTimeoutMs: 60_000,
+    hints: [
+      `port ${port} taken by another PostgreSQL (Debian's own cluster? \`pg_lsclusters\`, or \`ss -ltnp\`)`,
+      'the postgresql package could not be installed (apt-get output is in the error above)',
+    ],
+    async isReady() {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+      await client.connect();
+      try {
+        await client.query('select 1');
+        return true;
+      } finally {
+        await client.end();
+      }
+    },
+    async provision(report) {
+      if (!binDir) {
+        await aptInstall(['postgresql'], report);
+        binDir = findBinDir();
+        if (!binDir) throw new Error('postgresql installed, but no initdb under /usr/lib/postgresql/*/bin');
+      }
+      await prepareHome();
+      if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+        report('initialising a new cluster');
+        await asServerUser(bin('initdb'), ['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C']);
+      }
+    },
+    async start() {
+      // Detached: the server must not share our process group, or Ctrl-C on `npm start` would stop it.
+      const options = [`-p ${port}`, `-k ${socketDir}`, `-c listen_addresses=${host}`, '-c wal_level=logical', '-c max_connections=200'];
+      await asServerUser(bin('pg_ctl'), ['-D', dataDir, '-l', log, '-w', '-t', '60', '-o', options.join(' '), 'start'], { detached: true });
+      await ensureDatabase();
+    },
+    async stop() {
+      if (serverPid()) await asServerUser(bin('pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+    },
+    isOwned: () => serverPid() !== undefined,
+    dataDirs: () => [dataDir],
+  };
+}

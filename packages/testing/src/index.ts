@@ -1,0 +1,3 @@
+export { eventually } from './eventually.js';
+export { stackEnv } from './stack-env.js';
+export { uniqueName } from './unique-name.js';

@@ -1,0 +1,60 @@
+// `npm start`: the stack (reused when up), then every app in the foreground; Ctrl-C stops the apps.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { loadStackConfig, stackUp } from '@ouro/infra';
+import { bold, phase, root } from './phase.js';
+
+/** Apps in start order; each runs `src/main.ts` when it exists. */
+const appNames = ['order-processor', 'order-api'];
+
+function startApp(name: string): ChildProcess {
+  const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
+  const child = spawn(process.execPath, [tsx, join(root, 'apps', name, 'src/main.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = bold(name.padEnd(16));
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}│ ${line}\n`));
+  }
+  return child;
+}
+
+const config = loadStackConfig();
+await phase('stack', () => stackUp(config));
+
+const apps = appNames.filter((name) => existsSync(join(root, 'apps', name, 'src/main.ts')));
+if (apps.length === 0) {
+  console.log('The stack is up; there are no apps to run yet. `npm run stack -- down` stops the stack.');
+  process.exit(0);
+}
+
+const children = apps.map((name) => ({ name, process: startApp(name) }));
+let stopping = false;
+const exits = children.map(
+  ({ name, process: child }) =>
+    new Promise<number>((resolve) =>
+      child.on('exit', (code, signal) => {
+        if (!stopping) {
+          console.error(`${name} exited (${code ?? signal}); stopping the others`);
+          stop('SIGTERM');
+        }
+        resolve(code ?? 0);
+      }),
+    ),
+);
+
+function stop(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(bold('\nstopping the apps (the stack keeps running; `npm run stack -- down` stops it)'));
+  for (const { process: child } of children) child.kill(signal);
+}
+
+// Ctrl-C reaches the apps too (same process group); SIGTERM from a supervisor is passed on.
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+const codes = await Promise.all(exits);
+process.exit(codes.some((code) => code !== 0) && !stopping ? 1 : 0);

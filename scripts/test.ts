@@ -1,0 +1,49 @@
+// `npm test`: the stack (reused when up), then lint, typecheck, schema compatibility and every test.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadStackConfig, stackUp } from '@ouro/infra';
+import { bold, phase, root } from './phase.js';
+
+function exec(command: string, args: readonly string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+const bin = (name: string) => join(root, 'node_modules/.bin', name);
+
+async function mustPass(name: string, command: string, args: readonly string[]): Promise<void> {
+  const code = await phase(name, () => exec(command, args));
+  if (code !== 0) {
+    console.error(`${name} failed (exit ${code})`);
+    process.exit(code);
+  }
+}
+
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
+
+const config = loadStackConfig();
+await phase('stack', () => stackUp(config));
+await mustPass('lint', bin('biome'), ['ci', '.']);
+await mustPass('typecheck', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
+
+const results = join(config.stateDir, 'vitest-results.json');
+mkdirSync(config.stateDir, { recursive: true });
+rmSync(results, { force: true });
+const code = await phase('tests', () =>
+  exec(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)]),
+);
+if (existsSync(results)) {
+  const summary = JSON.parse(readFileSync(results, 'utf8')) as VitestJson;
+  const skipped = summary.numPendingTests + summary.numTodoTests;
+  console.log(`\n${bold('tests:')} ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`);
+}
+console.log('The stack is left running for the next run; `npm run stack -- down` stops it.');
+process.exit(code);

@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests are named by scope: *.unit.spec.ts (pure logic, no I/O), *.int.spec.ts (one adapter against
+// the real service), *.e2e.spec.ts (the apps together). `vitest run --project unit` runs one scope.
+const exclude = ['**/node_modules/**', '**/.stack/**', '**/dist/**'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['**/*.unit.spec.ts'], exclude } },
+      {
+        test: {
+          name: 'int',
+          include: ['**/*.int.spec.ts'],
+          exclude,
+          globalSetup: ['packages/testing/src/require-stack.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['**/*.e2e.spec.ts'],
+          exclude,
+          globalSetup: ['packages/testing/src/require-stack.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
