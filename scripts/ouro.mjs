@@ -74,7 +74,13 @@ function ensureDependencies() {
 /** Runs the TypeScript command; Ctrl-C reaches it directly (same process group), so we only wait. */
 function handOver(script, args) {
   const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
-  const child = spawn(process.execPath, [tsx, join(root, script), ...args], { cwd: root, stdio: 'inherit' });
+  // pnpm and the workspace's binaries on PATH: turbo looks for the package manager there.
+  const path = [join(toolsDir, 'node_modules/.bin'), join(root, 'node_modules/.bin'), process.env.PATH].join(':');
+  const child = spawn(process.execPath, [tsx, join(root, script), ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PATH: path },
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
       if (signal !== 'SIGINT') child.kill(signal);

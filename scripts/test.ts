@@ -7,7 +7,11 @@ import { bold, phase, root } from './phase.js';
 
 function exec(command: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
+    });
     child.on('close', (code) => resolve(code ?? 1));
   });
 }
@@ -31,7 +35,7 @@ interface VitestJson {
 
 const config = loadStackConfig();
 await phase('stack', () => stackUp(config));
-await mustPass('lint', bin('biome'), ['ci', '.']);
+await mustPass('lint', bin('biome'), ['ci', ...(process.stdout.isTTY ? [] : ['--colors=off']), '.']);
 await mustPass('typecheck', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
 
 const results = join(config.stateDir, 'vitest-results.json');

@@ -1,3 +1,3 @@
-export { defaults, loadStackConfig, type StackConfig } from './config.js';
+export { loadStackConfig, type StackConfig } from './config.js';
 export type { ServiceName } from './service.js';
 export { serviceNames, services, stackDown, stackStatus, stackUp } from './stack.js';

@@ -1,4 +1,5 @@
-import { loadStackConfig, services } from '@ouro/infra';
+import { loadStackConfig } from './config.js';
+import { services } from './stack.js';
 
 /** Vitest global setup for int/e2e tests: fail at once, and say why, when the stack is not up. */
 export default async function requireStack(): Promise<void> {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { loadStackConfig } from './config.js';
+
+describe('loadStackConfig', () => {
+  it('runs the services at the default addresses, with data under .stack', () => {
+    const config = loadStackConfig({}, '/repo');
+
+    expect(config.kafka).toMatchObject({ host: '127.0.0.1', port: 9092, controllerPort: 9093 });
+    expect(config.registry).toMatchObject({ host: '127.0.0.1', port: 8081 });
+    expect(config.postgres).toMatchObject({ host: '127.0.0.1', port: 5432, database: 'ouro', user: 'ouro' });
+    expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379 });
+    expect(config.stateDir).toBe('/repo/.stack');
+  });
+
+  it('runs them where the environment says', () => {
+    const config = loadStackConfig(
+      {
+        KAFKA_BROKERS: '127.0.0.2:19092',
+        SCHEMA_REGISTRY_URL: 'http://127.0.0.2:18081/apis/ccompat/v7',
+        DATABASE_URL: 'postgres://app:secret@127.0.0.2:15432/orders',
+        REDIS_URL: 'redis://127.0.0.2:16379',
+        OURO_STACK_DIR: '/var/ouro',
+      },
+      '/repo',
+    );
+
+    expect(config.kafka).toMatchObject({ host: '127.0.0.2', port: 19092, controllerPort: 19093 });
+    expect(config.registry.port).toBe(18081);
+    expect(config.postgres).toMatchObject({ port: 15432, database: 'orders', user: 'app' });
+    expect(config.redis.port).toBe(16379);
+    expect(config.stateDir).toBe('/var/ouro');
+  });
+});

@@ -1,0 +1,1 @@
+export { ConfigError, type Connections, connectionDefaults, type HostPort, loadConnections, parseHostPort } from './connections.js';
