@@ -13,3 +13,9 @@ export async function phase<T>(name: string, body: () => Promise<T>): Promise<T>
   console.log(bold(`── ${name} done in ${((Date.now() - started) / 1000).toFixed(1)}s`));
   return result;
 }
+
+/** Ends the command on an error that has already been explained, with its message and no stack trace. */
+export function exitWith(error: unknown): never {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadStackConfig, stackUp } from '@ouro/infra';
-import { bold, phase, root } from './phase.js';
+import { bold, exitWith, phase, root } from './phase.js';
 
 /** Apps in start order; each runs `src/main.ts` when it exists. */
 const appNames = ['order-processor', 'order-api'];
@@ -23,7 +23,7 @@ function startApp(name: string): ChildProcess {
 }
 
 const config = loadStackConfig();
-await phase('stack', () => stackUp(config));
+await phase('stack', () => stackUp(config)).catch(exitWith);
 
 const apps = appNames.filter((name) => existsSync(join(root, 'apps', name, 'src/main.ts')));
 if (apps.length === 0) {

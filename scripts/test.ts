@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStackConfig, stackUp } from '@ouro/infra';
-import { bold, phase, root } from './phase.js';
+import { bold, exitWith, phase, root } from './phase.js';
 
 function exec(command: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
@@ -34,7 +34,7 @@ interface VitestJson {
 }
 
 const config = loadStackConfig();
-await phase('stack', () => stackUp(config));
+await phase('stack', () => stackUp(config)).catch(exitWith);
 await mustPass('lint', bin('biome'), ['ci', ...(process.stdout.isTTY ? [] : ['--colors=off']), '.']);
 await mustPass('typecheck', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
 

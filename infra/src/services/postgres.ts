@@ -1,6 +1,6 @@
 import type { SpawnOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StackConfig } from '../config.js';
@@ -28,39 +28,40 @@ function asServerUser(command: string, args: readonly string[], options: SpawnOp
 /** PostgreSQL from Debian's packages, in a cluster of its own under the stack directory. */
 export function postgresService(config: StackConfig): Service {
   const { host, port, url, database, user } = config.postgres;
-  const home = join(config.stateDir, 'postgres');
-  const dataDir = join(home, 'data');
-  const socketDir = join(home, 'run');
-  const log = join(home, 'server.log');
+  const link = join(config.stateDir, 'postgres');
   let binDir = findBinDir();
 
   const bin = (tool: string) => join(binDir ?? '', tool);
+  /** The cluster's real directory: `postgres` must reach every path it is given, so no symlinks. */
+  const home = () => (existsSync(link) ? realpathSync(link) : link);
+  const dataDir = () => join(home(), 'data');
+  const socketDir = () => join(home(), 'run');
+  const log = () => join(home(), 'server.log');
 
   /**
    * The server runs as `postgres`, which must reach its directory. When the checkout sits under a
-   * directory that user cannot enter (a private temp dir), the data goes to /var/tmp behind a symlink.
+   * directory that user cannot enter (a private temp dir), the cluster goes to /var/tmp behind a symlink.
    */
   async function prepareHome(): Promise<void> {
-    if (existsSync(home)) return;
-    mkdirSync(config.stateDir, { recursive: true });
+    if (existsSync(link)) return;
+    mkdirSync(link, { recursive: true });
     if (!isRoot) {
-      mkdirSync(socketDir, { recursive: true });
+      mkdirSync(socketDir(), { recursive: true });
       return;
     }
-    mkdirSync(home, { recursive: true });
-    await run('chown', ['postgres:postgres', home]);
-    const reachable = await run('runuser', ['-u', 'postgres', '--', 'test', '-w', home]).then(
+    await run('chown', ['postgres:postgres', link]);
+    const reachable = await run('runuser', ['-u', 'postgres', '--', 'test', '-w', link]).then(
       () => true,
       () => false,
     );
     if (!reachable) {
-      await run('rmdir', [home]);
+      await run('rmdir', [link]);
       const outside = `/var/tmp/ouro-postgres-${createHash('sha256').update(config.stateDir).digest('hex').slice(0, 12)}`;
       mkdirSync(outside, { recursive: true });
       await run('chown', ['postgres:postgres', outside]);
-      symlinkSync(outside, home);
+      symlinkSync(outside, link);
     }
-    await asServerUser('mkdir', ['-p', socketDir]);
+    await asServerUser('mkdir', ['-p', socketDir()]);
   }
 
   async function ensureDatabase(): Promise<void> {
@@ -75,7 +76,7 @@ export function postgresService(config: StackConfig): Service {
   }
 
   function serverPid(): number | undefined {
-    const file = join(dataDir, 'postmaster.pid');
+    const file = join(dataDir(), 'postmaster.pid');
     if (!existsSync(file)) return undefined;
     const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
     return Number.isInteger(pid) && isAlive(pid) ? pid : undefined;
@@ -84,7 +85,9 @@ export function postgresService(config: StackConfig): Service {
   return {
     name: 'postgres',
     address: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@'),
-    logFile: log,
+    get logFile() {
+      return log();
+    },
     startTimeoutMs: 60_000,
     hints: [
       `port ${port} taken by another PostgreSQL (Debian's own cluster? \`pg_lsclusters\`, or \`ss -ltnp\`)`,
@@ -107,21 +110,23 @@ export function postgresService(config: StackConfig): Service {
         if (!binDir) throw new Error('postgresql installed, but no initdb under /usr/lib/postgresql/*/bin');
       }
       await prepareHome();
-      if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      if (!existsSync(join(dataDir(), 'PG_VERSION'))) {
         report('initialising a new cluster');
-        await asServerUser(bin('initdb'), ['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C']);
+        await asServerUser(bin('initdb'), ['-D', dataDir(), '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C']);
       }
     },
     async start() {
       // Detached: the server must not share our process group, or Ctrl-C on `npm start` would stop it.
-      const options = [`-p ${port}`, `-k ${socketDir}`, `-c listen_addresses=${host}`, '-c wal_level=logical', '-c max_connections=200'];
-      await asServerUser(bin('pg_ctl'), ['-D', dataDir, '-l', log, '-w', '-t', '60', '-o', options.join(' '), 'start'], { detached: true });
+      const options = [`-p ${port}`, `-k ${socketDir()}`, `-c listen_addresses=${host}`, '-c wal_level=logical', '-c max_connections=200'];
+      await asServerUser(bin('pg_ctl'), ['-D', dataDir(), '-l', log(), '-w', '-t', '60', '-o', options.join(' '), 'start'], {
+        detached: true,
+      });
       await ensureDatabase();
     },
     async stop() {
-      if (serverPid()) await asServerUser(bin('pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+      if (serverPid()) await asServerUser(bin('pg_ctl'), ['-D', dataDir(), '-m', 'fast', '-w', 'stop']);
     },
     isOwned: () => serverPid() !== undefined,
-    dataDirs: () => [dataDir],
+    dataDirs: () => [dataDir()],
   };
 }
