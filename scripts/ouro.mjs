@@ -93,6 +93,7 @@ const commands = {
   start: 'scripts/start.ts',
   test: 'scripts/test.ts',
   stack: 'infra/src/cli.ts',
+  schemas: 'scripts/schemas.ts',
 };
 
 const [command, ...args] = process.argv.slice(2);
