@@ -4,14 +4,7 @@ import { join, resolve } from 'node:path';
 /** The repository's schemas/ folder: the wire source of truth. */
 export const schemasDir = resolve(import.meta.dirname, '../../../schemas');
 
-export type Compatibility =
-  | 'NONE'
-  | 'BACKWARD'
-  | 'BACKWARD_TRANSITIVE'
-  | 'FORWARD'
-  | 'FORWARD_TRANSITIVE'
-  | 'FULL'
-  | 'FULL_TRANSITIVE';
+export type Compatibility = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
 
 export interface SubjectSpec {
   readonly subject: string;

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import type { CommitNotifications, IdempotencyStore, OrderCache } from '@ouro/cache';
+import { headers as headerNames, type OrderCreationRequested, topics } from '@ouro/contracts';
+import { type Database, findOrder, type OrderRow } from '@ouro/db';
+import { decidePlaceOrder, type OrderCreationRequestedData, type OrderView, type PlaceOrder, totalCents } from '@ouro/domain';
+import type { AvroSerde, BatchingProducer, Logger } from '@ouro/messaging';
+import { DependencyUnavailable, IdempotencyConflict } from './problems.js';
+
+export interface OrderServiceDeps {
+  readonly producer: BatchingProducer;
+  readonly commands: AvroSerde<OrderCreationRequested>;
+  readonly cache: OrderCache;
+  readonly idempotency: IdempotencyStore;
+  readonly notifications: CommitNotifications;
+  readonly db: Database;
+  readonly newId: () => string;
+  readonly clock: () => number;
+  readonly produceTimeoutMs: number;
+  readonly logger: Logger;
+  readonly commandsTopic?: string;
+}
+
+export interface Accepted {
+  readonly orderId: string;
+  readonly status: 'pending';
+  readonly acceptedAt: number;
+}
+
+export interface PlaceOrderOptions {
+  readonly idempotencyKey?: string | undefined;
+  readonly traceparent?: string | undefined;
+}
+
+/** Stable across key order and whitespace, so the same request hashes the same. */
+function bodyHash(body: PlaceOrder): string {
+  const canonical = JSON.stringify({
+    customerId: body.customerId,
+    currency: body.currency,
+    items: body.items.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })),
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function viewFromRow(row: OrderRow): OrderView {
+  return {
+    orderId: row.id,
+    status: 'committed',
+    customerId: row.customerId,
+    currency: row.currency,
+    items: row.items,
+    totalCents: row.totalCents,
+    acceptedAt: row.acceptedAt.getTime(),
+    committedAt: row.committedAt.getTime(),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The command side writes exactly one thing that matters: the OrderCreationRequested event. The
+ * pending cache entry is written only after Kafka acknowledged it, so a failed write leaves no
+ * "ghost" pending order behind. The read side answers from the cache, then PostgreSQL.
+ */
+export class OrderService {
+  constructor(private readonly deps: OrderServiceDeps) {}
+
+  async placeOrder(body: PlaceOrder, { idempotencyKey, traceparent }: PlaceOrderOptions = {}): Promise<Accepted> {
+    const { newId, clock, idempotency, logger } = this.deps;
+    // Deciding first: an invalid request is refused before anything is written.
+    let event = decidePlaceOrder(body, { orderId: newId(), eventId: newId(), now: clock(), idempotencyKey });
+    if (idempotencyKey) {
+      const hash = bodyHash(body);
+      const { record } = await idempotency
+        .reserve(idempotencyKey, {
+          orderId: event.orderId,
+          eventId: event.eventId,
+          acceptedAt: event.occurredAt,
+          bodyHash: hash,
+          state: 'reserved',
+        })
+        .catch((error: unknown) => {
+          throw new DependencyUnavailable('redis', `the idempotency store cannot be reached: ${(error as Error).message}`);
+        });
+      if (record.bodyHash !== hash) throw new IdempotencyConflict(idempotencyKey);
+      if (record.state === 'accepted') return { orderId: record.orderId, status: 'pending', acceptedAt: record.acceptedAt };
+      // Reserved but not known to be accepted (in flight, failed or crashed): send the same event again.
+      // The processor stores an order once whatever the number of copies.
+      event = { ...event, orderId: record.orderId, eventId: record.eventId, occurredAt: record.acceptedAt };
+    }
+
+    await this.produce(event, traceparent);
+
+    const view: OrderView = { ...event, status: 'pending', totalCents: totalCents(event.items), acceptedAt: event.occurredAt };
+    // Kafka has the order now: whatever fails from here, the order will be stored, so the answer is 202.
+    await this.deps.cache
+      .putPending(view)
+      .catch((error: unknown) => logger.warn({ err: error, orderId: event.orderId }, 'pending entry not cached'));
+    if (idempotencyKey) {
+      await idempotency
+        .markAccepted(idempotencyKey, {
+          orderId: event.orderId,
+          eventId: event.eventId,
+          acceptedAt: event.occurredAt,
+          bodyHash: bodyHash(body),
+          state: 'accepted',
+        })
+        .catch((error: unknown) => logger.warn({ err: error, idempotencyKey }, 'idempotency record not marked accepted'));
+    }
+    return { orderId: event.orderId, status: 'pending', acceptedAt: event.occurredAt };
+  }
+
+  private async produce(event: OrderCreationRequestedData, traceparent: string | undefined): Promise<void> {
+    const value = await this.deps.commands.encode({ ...event, items: [...event.items] });
+    const headers = traceparent ? { [headerNames.traceparent]: traceparent } : {};
+    await withTimeout(
+      this.deps.producer.send({ topic: this.deps.commandsTopic ?? topics.commands, key: event.orderId, value, headers }),
+      this.deps.produceTimeoutMs,
+      () => new DependencyUnavailable('kafka', `Kafka did not acknowledge the order within ${this.deps.produceTimeoutMs} ms`),
+    ).catch((error: unknown) => {
+      if (error instanceof DependencyUnavailable) throw error;
+      throw new DependencyUnavailable('kafka', `Kafka refused the order: ${(error as Error).message}`);
+    });
+  }
+
+  /** The cache first; a pending entry is confirmed against PostgreSQL, which knows when it is committed. */
+  async getOrder(orderId: string): Promise<OrderView | undefined> {
+    const cached = await this.deps.cache.get(orderId).catch(() => undefined);
+    if (cached?.status === 'committed') return cached;
+    const row = await findOrder(this.deps.db, orderId).catch((error: unknown) => {
+      if (cached) return undefined;
+      throw new DependencyUnavailable('postgres', `PostgreSQL cannot be reached: ${(error as Error).message}`);
+    });
+    if (!row) return cached;
+    const view = viewFromRow(row);
+    await this.deps.cache.markCommitted([view]).catch(() => {});
+    return view;
+  }
+
+  /** Long-polls until the order is committed or `timeoutMs` passes; answers what it knows then. */
+  async waitForCommitted(orderId: string, timeoutMs: number): Promise<OrderView | undefined> {
+    const deadline = this.deps.clock() + timeoutMs;
+    for (;;) {
+      const remaining = deadline - this.deps.clock();
+      // Listen before reading, so a commit between the read and the wait is not missed.
+      const stop = new AbortController();
+      const woken = this.deps.notifications.waitFor(orderId, Math.max(0, Math.min(remaining, 1_000)), stop.signal);
+      const view = await this.getOrder(orderId);
+      if (view?.status !== 'pending' || remaining <= 0) {
+        stop.abort();
+        return view;
+      }
+      await woken;
+    }
+  }
+}

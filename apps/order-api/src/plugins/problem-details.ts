@@ -1,0 +1,85 @@
+import { OrderRejected } from '@ouro/domain';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { HttpProblem, InvalidRequest } from '../problems.js';
+
+interface ValidationIssue {
+  readonly instancePath: string;
+  readonly message?: string;
+  readonly keyword: string;
+  readonly params: Record<string, unknown>;
+}
+
+/** `/items/0/quantity`; a missing property points at itself, not at its parent. */
+function fieldOf(issue: ValidationIssue, part: string | undefined): string {
+  const missing = issue.keyword === 'required' ? `/${String(issue.params.missingProperty)}` : '';
+  const pointer = `${issue.instancePath}${missing}` || '/';
+  return part === 'body' || part === undefined ? pointer : `${part}:${pointer.slice(1) || pointer}`;
+}
+
+/** Fastify's own errors, by code, as problems. */
+function fromFastify(error: FastifyError): HttpProblem | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpProblem(413, 'payload-too-large', 'Request body too large', error.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'send the order as application/json');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new InvalidRequest(`the body is not valid JSON: ${error.message}`, [{ field: '/', message: 'malformed JSON' }]);
+    default:
+      return undefined;
+  }
+}
+
+export function toProblem(error: FastifyError | Error): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof OrderRejected) return new InvalidRequest(error.message, [{ field: error.field, message: error.message }]);
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const issues = fastifyError.validation as unknown as ValidationIssue[];
+    const errors = issues.map((issue) => ({
+      field: fieldOf(issue, fastifyError.validationContext),
+      message: issue.message ?? issue.keyword,
+    }));
+    return new InvalidRequest(errors.map((entry) => `${entry.field} ${entry.message}`).join('; '), errors);
+  }
+  return (
+    fromFastify(fastifyError) ??
+    new HttpProblem(
+      fastifyError.statusCode && fastifyError.statusCode < 500 ? fastifyError.statusCode : 500,
+      'internal',
+      'Internal error',
+      'the request could not be completed',
+    )
+  );
+}
+
+export function sendProblem(problem: HttpProblem, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply
+    .code(problem.status)
+    .headers(problem.headers)
+    .type('application/problem+json')
+    .send({
+      type: `urn:ouro:problem:${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.message,
+      code: problem.code,
+      instance: request.url,
+      ...problem.extensions,
+    });
+}
+
+/** One mapper from every error to RFC 9457 problem+json. */
+export const problemDetails = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, problem.title);
+    return sendProblem(problem, request, reply);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(new HttpProblem(404, 'route-not-found', 'Not found', `no route ${request.method} ${request.url}`), request, reply),
+  );
+});

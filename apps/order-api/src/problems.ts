@@ -1,0 +1,59 @@
+/**
+ * Every error the API answers with is one of these: a stable `code` (the RFC 9457 problem type is
+ * `urn:ouro:problem:<code>`), an HTTP status, and a title. One handler turns them into problem+json.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail: string,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+export interface FieldError {
+  /** JSON Pointer into the request (`/items/0/quantity`) or the header/query name. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export class InvalidRequest extends HttpProblem {
+  constructor(detail: string, errors: readonly FieldError[]) {
+    super(400, 'invalid-request', 'The request is not valid', detail, { errors });
+  }
+}
+
+export class IdempotencyConflict extends HttpProblem {
+  constructor(key: string) {
+    super(
+      409,
+      'idempotency-key-reused',
+      'Idempotency-Key reused with another body',
+      `Idempotency-Key "${key}" was first used with a different request body`,
+    );
+  }
+}
+
+export class OrderNotFound extends HttpProblem {
+  constructor(orderId: string) {
+    super(404, 'order-not-found', 'Order not found', `no order ${orderId}`);
+  }
+}
+
+export class DependencyUnavailable extends HttpProblem {
+  constructor(dependency: string, detail: string, retryAfterSeconds = 1) {
+    super(
+      503,
+      'dependency-unavailable',
+      'Service temporarily unavailable',
+      detail,
+      { dependency },
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  }
+}

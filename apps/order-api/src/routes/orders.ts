@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { OrderView } from '@ouro/domain';
+import type { OrderService } from '../order-service.js';
+import { OrderNotFound } from '../problems.js';
+import { Accepted, Order, OrderParams, OrderQuery, PlaceOrderBody, PlaceOrderHeaders, Problem } from './schemas.js';
+
+export interface OrderRoutesOptions {
+  readonly orders: OrderService;
+  readonly maxWaitMs: number;
+}
+
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+function present(view: OrderView) {
+  return {
+    orderId: view.orderId,
+    status: view.status,
+    customerId: view.customerId,
+    currency: view.currency,
+    items: [...view.items],
+    totalCents: view.totalCents,
+    acceptedAt: iso(view.acceptedAt),
+    ...(view.committedAt === undefined ? {} : { committedAt: iso(view.committedAt) }),
+  };
+}
+
+export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (app, { orders, maxWaitMs }) => {
+  app.post(
+    '/orders',
+    {
+      schema: {
+        summary: 'Place an order',
+        description: 'Writes an OrderCreationRequested event to Kafka and answers 202; the order is stored asynchronously, exactly once.',
+        body: PlaceOrderBody,
+        headers: PlaceOrderHeaders,
+        response: { 202: Accepted, 400: Problem, 409: Problem, 413: Problem, 415: Problem, 503: Problem },
+      },
+    },
+    async (request, reply) => {
+      const accepted = await orders.placeOrder(request.body, {
+        idempotencyKey: request.headers['idempotency-key'],
+        traceparent: request.headers.traceparent,
+      });
+      return reply
+        .code(202)
+        .header('location', `/orders/${accepted.orderId}`)
+        .send({ ...accepted, acceptedAt: iso(accepted.acceptedAt) });
+    },
+  );
+
+  app.get(
+    '/orders/:id',
+    {
+      schema: {
+        summary: 'Read an order',
+        description: 'From the cache first (pending or committed), then PostgreSQL. `waitFor=committed` long-polls.',
+        params: OrderParams,
+        querystring: OrderQuery,
+        response: { 200: Order, 400: Problem, 404: Problem, 503: Problem },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { waitFor, timeoutMs } = request.query;
+      const view =
+        waitFor === 'committed'
+          ? await orders.waitForCommitted(id, Math.min(Number(timeoutMs ?? maxWaitMs), maxWaitMs))
+          : await orders.getOrder(id);
+      if (!view) throw new OrderNotFound(id);
+      return present(view);
+    },
+  );
+};

@@ -1,0 +1,39 @@
+import type { OrderCache } from '@ouro/cache';
+import type { OrderCreated, OrderCreationRequested } from '@ouro/contracts';
+import { topics } from '@ouro/contracts';
+import type { Database } from '@ouro/db';
+import { type AvroSerde, type Logger, TransactionalProcessor } from '@ouro/messaging';
+import type { Kafka } from 'kafkajs';
+import { handleOrders } from './handle-orders.js';
+
+export interface OrderProcessorDeps {
+  readonly kafka: Kafka;
+  readonly db: Database;
+  readonly cache: OrderCache;
+  readonly commands: AvroSerde<OrderCreationRequested>;
+  readonly events: AvroSerde<OrderCreated>;
+  readonly logger: Logger;
+  readonly groupId: string;
+  readonly transactionalIdPrefix: string;
+  readonly maxBatchSize?: number;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly transactionTimeoutMs?: number;
+  /** Input topic; tests use their own. */
+  readonly commandsTopic?: string;
+}
+
+/** The processor without its connections: tests build it on the real stack with their own topic and group. */
+export function createOrderProcessor(deps: OrderProcessorDeps): TransactionalProcessor<OrderCreationRequested> {
+  return new TransactionalProcessor<OrderCreationRequested>({
+    kafka: deps.kafka,
+    groupId: deps.groupId,
+    topic: deps.commandsTopic ?? topics.commands,
+    transactionalIdPrefix: deps.transactionalIdPrefix,
+    decode: (value) => deps.commands.decode(value),
+    handle: handleOrders({ db: deps.db, cache: deps.cache, encodeCreated: (event) => deps.events.encode(event), logger: deps.logger }),
+    logger: deps.logger,
+    ...(deps.maxBatchSize === undefined ? {} : { maxBatchSize: deps.maxBatchSize }),
+    ...(deps.partitionsConsumedConcurrently === undefined ? {} : { partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently }),
+    ...(deps.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: deps.transactionTimeoutMs }),
+  });
+}

@@ -1,0 +1,62 @@
+import { type Connections, loadConnections } from './connections.js';
+import { type Env, integer, oneOf, text } from './read-env.js';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export interface TopicConfig {
+  /** Partitions of orders.commands and orders.events when Ouro creates them. */
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+export interface ApiConfig extends Connections {
+  readonly host: string;
+  readonly port: number;
+  readonly bodyLimitBytes: number;
+  /** How long a request waits for Kafka to acknowledge its command before answering 503. */
+  readonly produceTimeoutMs: number;
+  /** The longest `GET /orders/:id?waitFor=committed` may wait. */
+  readonly maxWaitMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export interface ProcessorConfig extends Connections {
+  readonly groupId: string;
+  readonly transactionalIdPrefix: string;
+  readonly maxBatchSize: number;
+  readonly partitionsConsumedConcurrently: number;
+  readonly transactionTimeoutMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export function loadTopicConfig(env: Env = process.env): TopicConfig {
+  return Object.freeze({
+    partitions: integer(env, 'ORDERS_PARTITIONS', 6, { min: 1, max: 1_000 }),
+    replicationFactor: integer(env, 'ORDERS_REPLICATION_FACTOR', 1, { min: 1, max: 5 }),
+  });
+}
+
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  return Object.freeze({
+    ...loadConnections(env),
+    host: text(env, 'API_HOST', '127.0.0.1'),
+    port: integer(env, 'API_PORT', 3000, { min: 0, max: 65_535 }),
+    bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, { min: 1_024 }),
+    produceTimeoutMs: integer(env, 'API_PRODUCE_TIMEOUT_MS', 5_000, { min: 100 }),
+    maxWaitMs: integer(env, 'API_MAX_WAIT_MS', 30_000, { min: 0 }),
+    logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
+  });
+}
+
+export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
+  return Object.freeze({
+    ...loadConnections(env),
+    groupId: text(env, 'PROCESSOR_GROUP_ID', 'order-processor'),
+    transactionalIdPrefix: text(env, 'PROCESSOR_TRANSACTIONAL_ID_PREFIX', 'order-processor'),
+    maxBatchSize: integer(env, 'PROCESSOR_MAX_BATCH_SIZE', 500, { min: 1, max: 5_000 }),
+    partitionsConsumedConcurrently: integer(env, 'PROCESSOR_CONCURRENCY', 3, { min: 1, max: 64 }),
+    transactionTimeoutMs: integer(env, 'PROCESSOR_TRANSACTION_TIMEOUT_MS', 30_000, { min: 1_000 }),
+    logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
+  });
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { stackEnv } from '@ouro/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from './database.js';
+import { migrateDatabase } from './migrate.js';
+import { findOrder, markAnnounced, persistOrders } from './orders.js';
+import type { NewOrderRow } from './schema.js';
+
+const { databaseUrl } = stackEnv();
+const handle = connectDatabase(databaseUrl, { max: 2 });
+
+function newOrder(overrides: Partial<NewOrderRow> = {}): NewOrderRow {
+  return {
+    id: randomUUID(),
+    customerId: 'c-1',
+    currency: 'EUR',
+    items: [{ sku: 'A', quantity: 2, unitPriceCents: 150 }],
+    totalCents: 300,
+    acceptedAt: new Date(1_700_000_000_123),
+    requestEventId: randomUUID(),
+    sourcePartition: 0,
+    sourceOffset: 41,
+    ...overrides,
+  };
+}
+
+beforeAll(() => migrateDatabase(databaseUrl));
+afterAll(() => handle.close());
+
+describe('orders table', () => {
+  it('migrates idempotently, even when several processes start at once', async () => {
+    await Promise.all([migrateDatabase(databaseUrl), migrateDatabase(databaseUrl)]);
+
+    const { rows } = await handle.pool.query(`select count(*)::int as n from information_schema.tables where table_name = 'orders'`);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('inserts a batch and reports each order as inserted, with the time it was committed', async () => {
+    const batch = [newOrder(), newOrder()];
+
+    const outcome = await persistOrders(handle.db, batch);
+
+    expect([...outcome.values()].map((entry) => entry.inserted)).toEqual([true, true]);
+    const stored = outcome.get(batch[0]?.id ?? '')?.row;
+    expect(stored).toMatchObject({ customerId: 'c-1', totalCents: 300, sourceOffset: 41, announcedAt: null });
+    expect(stored?.acceptedAt.getTime()).toBe(1_700_000_000_123);
+    expect(stored?.committedAt).toBeInstanceOf(Date);
+  });
+
+  it('inserts nothing for a redelivered order and returns the row as first stored', async () => {
+    const order = newOrder();
+    await persistOrders(handle.db, [order]);
+
+    const again = await persistOrders(handle.db, [{ ...order, sourceOffset: 99 }]);
+
+    expect(again.get(order.id)).toMatchObject({ inserted: false, row: { sourceOffset: 41 } });
+    const { rows } = await handle.pool.query('select count(*)::int as n from orders where id = $1', [order.id]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('inserts nothing for a command event id seen before, even under another order id', async () => {
+    const order = newOrder();
+    await persistOrders(handle.db, [order]);
+    const sameEvent = newOrder({ requestEventId: order.requestEventId });
+
+    const outcome = await persistOrders(handle.db, [sameEvent]);
+
+    expect(outcome.has(sameEvent.id)).toBe(false);
+    expect(await findOrder(handle.db, sameEvent.id)).toBeUndefined();
+  });
+
+  it('marks orders announced once and keeps the first time', async () => {
+    const order = newOrder();
+    await persistOrders(handle.db, [order]);
+
+    await markAnnounced(handle.db, [order.id]);
+    const first = (await findOrder(handle.db, order.id))?.announcedAt;
+    await markAnnounced(handle.db, [order.id]);
+
+    expect(first).toBeInstanceOf(Date);
+    expect((await findOrder(handle.db, order.id))?.announcedAt).toEqual(first);
+  });
+});

@@ -1,0 +1,11 @@
+/** A domain rule was broken; `code` is stable for clients, `field` points into the request. */
+export class OrderRejected extends Error {
+  override name = 'OrderRejected';
+  constructor(
+    readonly code: 'unknown-currency' | 'total-too-large',
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}

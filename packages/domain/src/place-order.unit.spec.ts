@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { OrderRejected } from './errors.js';
+import { orderCreatedEventId, orderCreatedFrom } from './order-created.js';
+import { decidePlaceOrder, totalCents } from './place-order.js';
+
+const context = {
+  orderId: '0190f3c8-0000-7000-8000-000000000001',
+  eventId: '0190f3c8-0000-7000-8000-0000000000e1',
+  now: 1_700_000_000_000,
+};
+const command = { customerId: 'c-1', currency: 'EUR', items: [{ sku: 'A-1', quantity: 2, unitPriceCents: 1250 }] };
+
+describe('decidePlaceOrder', () => {
+  it('turns a valid request into an OrderCreationRequested with the ids and time it was given', () => {
+    const event = decidePlaceOrder(command, { ...context, idempotencyKey: 'key-1' });
+
+    expect(event).toEqual({
+      eventId: context.eventId,
+      occurredAt: context.now,
+      orderId: context.orderId,
+      customerId: 'c-1',
+      currency: 'EUR',
+      items: [{ sku: 'A-1', quantity: 2, unitPriceCents: 1250 }],
+      idempotencyKey: 'key-1',
+    });
+  });
+
+  it('records a missing idempotency key as null', () => {
+    expect(decidePlaceOrder(command, context).idempotencyKey).toBeNull();
+  });
+
+  it('rejects a currency ISO 4217 does not know, naming the field', () => {
+    const when = () => decidePlaceOrder({ ...command, currency: 'XYZ' }, context);
+
+    expect(when).toThrow(OrderRejected);
+    expect(when).toThrow(expect.objectContaining({ code: 'unknown-currency', field: '/currency' }));
+  });
+
+  it('rejects a total that cannot be counted exactly', () => {
+    const huge = { ...command, items: Array.from({ length: 100 }, () => ({ sku: 'X', quantity: 10_000, unitPriceCents: 1e13 })) };
+
+    expect(() => decidePlaceOrder(huge, context)).toThrow(expect.objectContaining({ code: 'total-too-large' }));
+  });
+});
+
+describe('totalCents', () => {
+  it('sums quantity times unit price', () => {
+    expect(
+      totalCents([
+        { sku: 'a', quantity: 3, unitPriceCents: 100 },
+        { sku: 'b', quantity: 1, unitPriceCents: 5 },
+      ]),
+    ).toBe(305);
+  });
+});
+
+describe('orderCreatedFrom', () => {
+  it('is deterministic: the same stored order always gives the same event, id included', () => {
+    const stored = { ...command, orderId: context.orderId, acceptedAt: 1, committedAt: 2, requestEventId: context.eventId };
+
+    expect(orderCreatedFrom(stored)).toEqual(orderCreatedFrom(stored));
+    expect(orderCreatedFrom(stored).eventId).toBe(orderCreatedEventId(context.orderId));
+    expect(orderCreatedFrom(stored)).toMatchObject({ totalCents: 2500, occurredAt: 2, acceptedAt: 1 });
+  });
+
+  it('gives different orders different event ids', () => {
+    expect(orderCreatedEventId(context.orderId)).not.toBe(orderCreatedEventId(context.eventId));
+  });
+});

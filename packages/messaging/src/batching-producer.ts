@@ -1,0 +1,67 @@
+import type { IHeaders, Producer } from 'kafkajs';
+
+export interface OutgoingRecord {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers?: IHeaders;
+}
+
+interface Pending {
+  readonly record: OutgoingRecord;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Sends records through one idempotent producer in micro-batches. The idempotent kafkajs producer
+ * allows one request in flight per connection, so sending each HTTP request's record on its own
+ * serialises them. Here, while one batch is in flight the next accumulates, and it goes as soon as
+ * the first is acknowledged (or when `maxBatchSize` is reached). Each caller's promise settles
+ * only when its own record is acknowledged (acks=all) or has failed.
+ */
+export class BatchingProducer {
+  private queue: Pending[] = [];
+  private inFlight = false;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly options: { maxBatchSize?: number; timeoutMs?: number } = {},
+  ) {}
+
+  send(record: OutgoingRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.options.maxBatchSize ?? 500);
+    this.inFlight = true;
+    const byTopic = new Map<string, OutgoingRecord[]>();
+    for (const { record } of batch) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+    this.producer
+      .sendBatch({
+        acks: -1,
+        timeout: this.options.timeoutMs ?? 5_000,
+        topicMessages: [...byTopic].map(([topic, records]) => ({
+          topic,
+          messages: records.map(({ key, value, headers }) => ({ key, value, headers: headers ?? {} })),
+        })),
+      })
+      .then(
+        () => {
+          for (const pending of batch) pending.resolve();
+        },
+        (error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight = false;
+        this.flush();
+      });
+  }
+}
