@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadStackConfig, stackUp } from '@ouro/infra';
+import { provision } from '@ouro/provisioning';
 import { bold, exitWith, phase, root } from './phase.js';
-import { prepareSystem } from './prepare.js';
 
 /** Apps in start order; each runs `src/main.ts` when it exists. */
 const appNames = ['order-processor', 'order-api'];
@@ -25,7 +25,7 @@ function startApp(name: string): ChildProcess {
 
 const config = loadStackConfig();
 await phase('stack', () => stackUp(config)).catch(exitWith);
-await phase('prepare', () => prepareSystem(console.log)).catch(exitWith);
+await phase('prepare', () => provision(console.log)).catch(exitWith);
 
 const apps = appNames.filter((name) => existsSync(join(root, 'apps', name, 'src/main.ts')));
 if (apps.length === 0) {

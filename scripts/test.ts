@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStackConfig, stackUp } from '@ouro/infra';
+import { provision } from '@ouro/provisioning';
 import { bold, exitWith, phase, root } from './phase.js';
-import { prepareSystem } from './prepare.js';
 
 function exec(command: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
@@ -39,7 +39,7 @@ await phase('stack', () => stackUp(config)).catch(exitWith);
 await mustPass('lint', bin('biome'), ['ci', ...(process.stdout.isTTY ? [] : ['--colors=off']), '.']);
 // Compatibility is checked against what the registry holds before this build registers anything.
 await mustPass('schemas:check', bin('tsx'), [join(root, 'scripts/schemas.ts'), 'check']);
-await phase('prepare', () => prepareSystem(console.log)).catch(exitWith);
+await phase('prepare', () => provision(console.log)).catch(exitWith);
 await mustPass('typecheck', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
 await mustPass('typecheck (scripts)', bin('tsc'), ['--noEmit', '-p', '.']);
 

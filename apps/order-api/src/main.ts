@@ -1,7 +1,7 @@
 // order-api: the only module that reads the environment or opens connections.
 import { CommitNotifications, IdempotencyStore, OrderCache } from '@ouro/cache';
 import { loadApiConfig } from '@ouro/config';
-import { type OrderCreationRequested, readSchema, subjects } from '@ouro/contracts';
+import { type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
 import { connectDatabase } from '@ouro/db';
 import { AvroSerde, BatchingProducer, createKafka, createRegistry } from '@ouro/messaging';
 import { Redis } from 'ioredis';
@@ -16,8 +16,8 @@ const logger = pino({ name: 'order-api', level: config.logLevel });
 const registry = createRegistry(config.schemaRegistryUrl);
 const commands = await AvroSerde.forSubject<OrderCreationRequested>(
   registry,
-  subjects.commands,
-  readSchema('order-creation-requested.avsc'),
+  subjectFor(config.commandsTopic),
+  readSchema(schemaFiles.commands),
 );
 const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'order-api' });
 const kafkaProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -38,6 +38,7 @@ const orders = new OrderService({
   newId: uuidv7,
   clock: Date.now,
   produceTimeoutMs: config.produceTimeoutMs,
+  commandsTopic: config.commandsTopic,
   logger,
 });
 

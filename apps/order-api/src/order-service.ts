@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CommitNotifications, IdempotencyStore, OrderCache } from '@ouro/cache';
-import { headers as headerNames, type OrderCreationRequested, topics } from '@ouro/contracts';
+import { headers as headerNames, type OrderCreationRequested } from '@ouro/contracts';
 import { type Database, findOrder, type OrderRow } from '@ouro/db';
 import { decidePlaceOrder, type OrderCreationRequestedData, type OrderView, type PlaceOrder, totalCents } from '@ouro/domain';
 import type { AvroSerde, BatchingProducer, Logger } from '@ouro/messaging';
@@ -17,7 +17,7 @@ export interface OrderServiceDeps {
   readonly clock: () => number;
   readonly produceTimeoutMs: number;
   readonly logger: Logger;
-  readonly commandsTopic?: string;
+  readonly commandsTopic: string;
 }
 
 export interface Accepted {
@@ -119,7 +119,7 @@ export class OrderService {
     const value = await this.deps.commands.encode({ ...event, items: [...event.items] });
     const headers = traceparent ? { [headerNames.traceparent]: traceparent } : {};
     await withTimeout(
-      this.deps.producer.send({ topic: this.deps.commandsTopic ?? topics.commands, key: event.orderId, value, headers }),
+      this.deps.producer.send({ topic: this.deps.commandsTopic, key: event.orderId, value, headers }),
       this.deps.produceTimeoutMs,
       () => new DependencyUnavailable('kafka', `Kafka did not acknowledge the order within ${this.deps.produceTimeoutMs} ms`),
     ).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import type { OrderCache } from '@ouro/cache';
-import { headers as headerNames, type OrderCreated, type OrderCreationRequested, topics } from '@ouro/contracts';
+import { headers as headerNames, type OrderCreated, type OrderCreationRequested } from '@ouro/contracts';
 import { type Database, markAnnounced, type NewOrderRow, type OrderRow, persistOrders } from '@ouro/db';
 import { type OrderView, orderCreatedFrom, totalCents } from '@ouro/domain';
 import type { BatchHandler, InputMessage, Logger } from '@ouro/messaging';
@@ -9,6 +9,7 @@ export interface OrderHandlerDeps {
   readonly db: Database;
   readonly cache: OrderCache;
   readonly encodeCreated: (event: OrderCreated) => Promise<Buffer>;
+  readonly eventsTopic: string;
   readonly logger: Logger;
 }
 
@@ -69,7 +70,7 @@ function traceHeaders(headers: IHeaders): IHeaders {
 }
 
 /** One chunk of one partition: one PostgreSQL transaction, then the OrderCreated records to emit. */
-export function handleOrders({ db, cache, encodeCreated, logger }: OrderHandlerDeps): BatchHandler<OrderCreationRequested> {
+export function handleOrders({ db, cache, encodeCreated, eventsTopic, logger }: OrderHandlerDeps): BatchHandler<OrderCreationRequested> {
   return async (commands) => {
     // Commands of one order share a partition (keyed by orderId); the first one is the order.
     const firstPerOrder = new Map<string, Command>();
@@ -82,7 +83,7 @@ export function handleOrders({ db, cache, encodeCreated, logger }: OrderHandlerD
     });
     const records = await Promise.all(
       announce.map(async ({ command, row }) => ({
-        topic: topics.events,
+        topic: eventsTopic,
         key: row.id,
         value: await encodeCreated(
           orderCreatedFrom({

@@ -1,7 +1,7 @@
 // order-processor: the only module that reads the environment or opens connections.
 import { OrderCache } from '@ouro/cache';
 import { loadProcessorConfig } from '@ouro/config';
-import { type OrderCreated, type OrderCreationRequested, readSchema, subjectCatalog, subjects } from '@ouro/contracts';
+import { type OrderCreated, type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
 import { connectDatabase } from '@ouro/db';
 import { AvroSerde, createKafka, createRegistry } from '@ouro/messaging';
 import { Redis } from 'ioredis';
@@ -11,11 +11,10 @@ import { createOrderProcessor } from './processor.js';
 const config = loadProcessorConfig();
 const logger = pino({ name: 'order-processor', level: config.logLevel });
 
-const schemaFile = (subject: string) => subjectCatalog().find((spec) => spec.subject === subject)?.schema ?? '';
 const registry = createRegistry(config.schemaRegistryUrl);
 const [commands, events] = await Promise.all([
-  AvroSerde.forSubject<OrderCreationRequested>(registry, subjects.commands, readSchema(schemaFile(subjects.commands))),
-  AvroSerde.forSubject<OrderCreated>(registry, subjects.events, readSchema(schemaFile(subjects.events))),
+  AvroSerde.forSubject<OrderCreationRequested>(registry, subjectFor(config.commandsTopic), readSchema(schemaFiles.commands)),
+  AvroSerde.forSubject<OrderCreated>(registry, subjectFor(config.eventsTopic), readSchema(schemaFiles.events)),
 ]);
 const database = connectDatabase(config.databaseUrl, { max: config.partitionsConsumedConcurrently + 2 });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
@@ -31,6 +30,8 @@ const processor = createOrderProcessor({
   maxBatchSize: config.maxBatchSize,
   partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
   transactionTimeoutMs: config.transactionTimeoutMs,
+  commandsTopic: config.commandsTopic,
+  eventsTopic: config.eventsTopic,
 });
 
 let stopping = false;

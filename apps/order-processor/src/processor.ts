@@ -1,6 +1,5 @@
 import type { OrderCache } from '@ouro/cache';
 import type { OrderCreated, OrderCreationRequested } from '@ouro/contracts';
-import { topics } from '@ouro/contracts';
 import type { Database } from '@ouro/db';
 import { type AvroSerde, type Logger, TransactionalProcessor } from '@ouro/messaging';
 import type { Kafka } from 'kafkajs';
@@ -18,8 +17,8 @@ export interface OrderProcessorDeps {
   readonly maxBatchSize?: number;
   readonly partitionsConsumedConcurrently?: number;
   readonly transactionTimeoutMs?: number;
-  /** Input topic; tests use their own. */
-  readonly commandsTopic?: string;
+  readonly commandsTopic: string;
+  readonly eventsTopic: string;
 }
 
 /** The processor without its connections: tests build it on the real stack with their own topic and group. */
@@ -27,10 +26,16 @@ export function createOrderProcessor(deps: OrderProcessorDeps): TransactionalPro
   return new TransactionalProcessor<OrderCreationRequested>({
     kafka: deps.kafka,
     groupId: deps.groupId,
-    topic: deps.commandsTopic ?? topics.commands,
+    topic: deps.commandsTopic,
     transactionalIdPrefix: deps.transactionalIdPrefix,
     decode: (value) => deps.commands.decode(value),
-    handle: handleOrders({ db: deps.db, cache: deps.cache, encodeCreated: (event) => deps.events.encode(event), logger: deps.logger }),
+    handle: handleOrders({
+      db: deps.db,
+      cache: deps.cache,
+      encodeCreated: (event) => deps.events.encode(event),
+      eventsTopic: deps.eventsTopic,
+      logger: deps.logger,
+    }),
     logger: deps.logger,
     ...(deps.maxBatchSize === undefined ? {} : { maxBatchSize: deps.maxBatchSize }),
     ...(deps.partitionsConsumedConcurrently === undefined ? {} : { partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently }),

@@ -5,12 +5,15 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 export type LogLevel = (typeof logLevels)[number];
 
 export interface TopicConfig {
-  /** Partitions of orders.commands and orders.events when Ouro creates them. */
+  /** Topic names; subjects follow them (`<topic>-value`). */
+  readonly commandsTopic: string;
+  readonly eventsTopic: string;
+  /** Partitions of the two topics when Ouro creates them. */
   readonly partitions: number;
   readonly replicationFactor: number;
 }
 
-export interface ApiConfig extends Connections {
+export interface ApiConfig extends Connections, TopicConfig {
   readonly host: string;
   readonly port: number;
   readonly bodyLimitBytes: number;
@@ -21,7 +24,7 @@ export interface ApiConfig extends Connections {
   readonly logLevel: LogLevel;
 }
 
-export interface ProcessorConfig extends Connections {
+export interface ProcessorConfig extends Connections, TopicConfig {
   readonly groupId: string;
   readonly transactionalIdPrefix: string;
   readonly maxBatchSize: number;
@@ -32,6 +35,8 @@ export interface ProcessorConfig extends Connections {
 
 export function loadTopicConfig(env: Env = process.env): TopicConfig {
   return Object.freeze({
+    commandsTopic: text(env, 'ORDERS_COMMANDS_TOPIC', 'orders.commands'),
+    eventsTopic: text(env, 'ORDERS_EVENTS_TOPIC', 'orders.events'),
     partitions: integer(env, 'ORDERS_PARTITIONS', 6, { min: 1, max: 1_000 }),
     replicationFactor: integer(env, 'ORDERS_REPLICATION_FACTOR', 1, { min: 1, max: 5 }),
   });
@@ -40,6 +45,7 @@ export function loadTopicConfig(env: Env = process.env): TopicConfig {
 export function loadApiConfig(env: Env = process.env): ApiConfig {
   return Object.freeze({
     ...loadConnections(env),
+    ...loadTopicConfig(env),
     host: text(env, 'API_HOST', '127.0.0.1'),
     port: integer(env, 'API_PORT', 3000, { min: 0, max: 65_535 }),
     bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, { min: 1_024 }),
@@ -52,6 +58,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
 export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
   return Object.freeze({
     ...loadConnections(env),
+    ...loadTopicConfig(env),
     groupId: text(env, 'PROCESSOR_GROUP_ID', 'order-processor'),
     transactionalIdPrefix: text(env, 'PROCESSOR_TRANSACTIONAL_ID_PREFIX', 'order-processor'),
     maxBatchSize: integer(env, 'PROCESSOR_MAX_BATCH_SIZE', 500, { min: 1, max: 5_000 }),

@@ -6,7 +6,12 @@ describe('app configuration', () => {
   it('has working defaults for every app', () => {
     expect(loadApiConfig({})).toMatchObject({ host: '127.0.0.1', port: 3000, produceTimeoutMs: 5_000, kafkaBrokers: ['127.0.0.1:9092'] });
     expect(loadProcessorConfig({})).toMatchObject({ groupId: 'order-processor', maxBatchSize: 500 });
-    expect(loadTopicConfig({})).toEqual({ partitions: 6, replicationFactor: 1 });
+    expect(loadTopicConfig({})).toEqual({
+      commandsTopic: 'orders.commands',
+      eventsTopic: 'orders.events',
+      partitions: 6,
+      replicationFactor: 1,
+    });
   });
 
   it('reads overrides from the environment', () => {

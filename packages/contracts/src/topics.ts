@@ -6,10 +6,20 @@ export const topics = Object.freeze({
   events: 'orders.events',
 });
 
-/** Registry subjects, topic name strategy. */
+/** The registry subject of a topic's values (topic name strategy). */
+export function subjectFor(topic: string): string {
+  return `${topic}-value`;
+}
+
 export const subjects = Object.freeze({
-  commands: `${topics.commands}-value`,
-  events: `${topics.events}-value`,
+  commands: subjectFor(topics.commands),
+  events: subjectFor(topics.events),
+});
+
+/** Which schema each topic's values use, whatever the topics are named in a deployment. */
+export const schemaFiles = Object.freeze({
+  commands: 'order-creation-requested.avsc',
+  events: 'order-created.avsc',
 });
 
 /** Kafka headers that travel with every message (W3C trace context). */

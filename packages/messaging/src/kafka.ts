@@ -1,5 +1,9 @@
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 
+// kafkajs 2's default partitioner is the Java client's murmur2: keys land where any Kafka client puts
+// them, which is what we want, so its notice about having changed that default is noise.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 /** The one place a kafkajs client is made, so a maintained client could replace kafkajs behind it. */
 export function createKafka({
   brokers,

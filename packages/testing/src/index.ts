@@ -1,3 +1,6 @@
+export { type AppName, type RunningApp, startApp } from './app-process.js';
+export { type IsolatedDeployment, isolatedDeployment } from './deployment.js';
 export { eventually } from './eventually.js';
+export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { stackEnv } from './stack-env.js';
 export { uniqueName } from './unique-name.js';

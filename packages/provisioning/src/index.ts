@@ -1,0 +1,1 @@
+export { catalogFor, provision } from './provision.js';

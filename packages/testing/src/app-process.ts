@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+export type AppName = 'order-api' | 'order-processor';
+
+export interface RunningApp {
+  readonly name: AppName;
+  readonly pid: number;
+  /** order-api's base URL (it listens on a free port). */
+  readonly url: string;
+  /** Every log line so far, for failure messages. */
+  readonly output: string[];
+  /** Sends `signal` and resolves with the exit code (or signal name) once the process is gone. */
+  kill(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+interface LogLine {
+  readonly msg?: string;
+}
+
+const isReady: Record<AppName, (line: LogLine) => string | undefined> = {
+  'order-api': (line) => line.msg?.match(/^Server listening at (http:\/\/127\.0\.0\.1:\d+)/)?.[1],
+  'order-processor': (line) => (line.msg === 'joined the consumer group' ? 'ready' : undefined),
+};
+
+/**
+ * Runs an app as its own process, as `npm start` does, so tests can kill it for real (SIGKILL
+ * included). Resolves once it reports ready: order-api listening, order-processor in its group.
+ */
+export function startApp(name: AppName, env: Readonly<Record<string, string>>, { timeoutMs = 60_000 } = {}): Promise<RunningApp> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'apps', name, 'src/main.ts')],
+    {
+      cwd: root,
+      env: { ...process.env, API_PORT: '0', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  const exited = new Promise<number | string>((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown')),
+  );
+
+  return new Promise((resolveStart, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${output.slice(-20).join('\n')}`)),
+      timeoutMs,
+    );
+    let started = false;
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (text) => {
+        output.push(text);
+        if (started) return;
+        let line: LogLine = {};
+        try {
+          line = JSON.parse(text) as LogLine;
+        } catch {
+          return;
+        }
+        const ready = isReady[name](line);
+        if (!ready) return;
+        started = true;
+        clearTimeout(timer);
+        resolveStart({
+          name,
+          pid: child.pid ?? -1,
+          url: ready,
+          output,
+          kill: (signal = 'SIGTERM') => {
+            child.kill(signal);
+            return exited;
+          },
+        });
+      });
+    }
+    void exited.then((code) => {
+      if (started) return;
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.slice(-20).join('\n')}`));
+    });
+  });
+}
