@@ -26,6 +26,8 @@ export async function buildApp(deps: AppDeps) {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Orders are JSON only: anything else is 415, not a string for the validator to puzzle over.
+  app.removeContentTypeParser('text/plain');
   await app.register(problemDetails);
   await app.register(metrics);
   await app.register(swagger, {

@@ -3,11 +3,11 @@ import type { CommitNotifications, IdempotencyStore, OrderCache } from '@ouro/ca
 import { headers as headerNames, type OrderCreationRequested } from '@ouro/contracts';
 import { type Database, findOrder, type OrderRow } from '@ouro/db';
 import { decidePlaceOrder, type OrderCreationRequestedData, type OrderView, type PlaceOrder, totalCents } from '@ouro/domain';
-import type { AvroSerde, BatchingProducer, Logger } from '@ouro/messaging';
+import type { AvroSerde, Logger, RecordSender } from '@ouro/messaging';
 import { DependencyUnavailable, IdempotencyConflict } from './problems.js';
 
 export interface OrderServiceDeps {
-  readonly producer: BatchingProducer;
+  readonly producer: RecordSender;
   readonly commands: AvroSerde<OrderCreationRequested>;
   readonly cache: OrderCache;
   readonly idempotency: IdempotencyStore;

@@ -7,6 +7,11 @@ export interface OutgoingRecord {
   readonly headers?: IHeaders;
 }
 
+/** What sends one record and settles when it is acknowledged. */
+export interface RecordSender {
+  send(record: OutgoingRecord): Promise<void>;
+}
+
 interface Pending {
   readonly record: OutgoingRecord;
   readonly resolve: () => void;
@@ -20,7 +25,7 @@ interface Pending {
  * the first is acknowledged (or when `maxBatchSize` is reached). Each caller's promise settles
  * only when its own record is acknowledged (acks=all) or has failed.
  */
-export class BatchingProducer {
+export class BatchingProducer implements RecordSender {
   private queue: Pending[] = [];
   private inFlight = false;
 

@@ -1,5 +1,5 @@
 export { type BackoffPolicy, backoffDelay } from './backoff.js';
-export { BatchingProducer, type OutgoingRecord } from './batching-producer.js';
+export { BatchingProducer, type OutgoingRecord, type RecordSender } from './batching-producer.js';
 export { createKafka } from './kafka.js';
 export { type Logger, silentLogger } from './logger.js';
 export {
