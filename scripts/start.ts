@@ -11,8 +11,8 @@ import { bold, exitWith, phase, root } from './phase.js';
 const appNames = ['order-processor', 'order-api'];
 
 function startApp(name: string): ChildProcess {
-  const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
-  const child = spawn(process.execPath, [tsx, join(root, 'apps', name, 'src/main.ts')], {
+  // In-process TypeScript (`--import tsx`): a signal sent to the app reaches the app, not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', name, 'src/main.ts')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

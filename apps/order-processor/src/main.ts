@@ -30,6 +30,7 @@ const processor = createOrderProcessor({
   maxBatchSize: config.maxBatchSize,
   partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
   transactionTimeoutMs: config.transactionTimeoutMs,
+  sessionTimeoutMs: config.sessionTimeoutMs,
   commandsTopic: config.commandsTopic,
   eventsTopic: config.eventsTopic,
 });

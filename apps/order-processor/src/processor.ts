@@ -17,6 +17,7 @@ export interface OrderProcessorDeps {
   readonly maxBatchSize?: number;
   readonly partitionsConsumedConcurrently?: number;
   readonly transactionTimeoutMs?: number;
+  readonly sessionTimeoutMs?: number;
   readonly commandsTopic: string;
   readonly eventsTopic: string;
 }
@@ -40,5 +41,6 @@ export function createOrderProcessor(deps: OrderProcessorDeps): TransactionalPro
     ...(deps.maxBatchSize === undefined ? {} : { maxBatchSize: deps.maxBatchSize }),
     ...(deps.partitionsConsumedConcurrently === undefined ? {} : { partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently }),
     ...(deps.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: deps.transactionTimeoutMs }),
+    ...(deps.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: deps.sessionTimeoutMs }),
   });
 }

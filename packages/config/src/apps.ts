@@ -30,6 +30,8 @@ export interface ProcessorConfig extends Connections, TopicConfig {
   readonly maxBatchSize: number;
   readonly partitionsConsumedConcurrently: number;
   readonly transactionTimeoutMs: number;
+  /** How long the group waits for a silent member (a crashed one) before moving its partitions. */
+  readonly sessionTimeoutMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -64,6 +66,8 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
     maxBatchSize: integer(env, 'PROCESSOR_MAX_BATCH_SIZE', 500, { min: 1, max: 5_000 }),
     partitionsConsumedConcurrently: integer(env, 'PROCESSOR_CONCURRENCY', 3, { min: 1, max: 64 }),
     transactionTimeoutMs: integer(env, 'PROCESSOR_TRANSACTION_TIMEOUT_MS', 30_000, { min: 1_000 }),
+    // Kafka's default group.min.session.timeout.ms is 6 s.
+    sessionTimeoutMs: integer(env, 'PROCESSOR_SESSION_TIMEOUT_MS', 30_000, { min: 6_000 }),
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
   });
 }

@@ -33,6 +33,7 @@ export interface TransactionalProcessorOptions<T> {
   readonly maxBatchSize?: number;
   readonly partitionsConsumedConcurrently?: number;
   readonly transactionTimeoutMs?: number;
+  readonly sessionTimeoutMs?: number;
   readonly retry?: BackoffPolicy;
   readonly logger?: Logger;
 }
@@ -58,7 +59,14 @@ export class TransactionalProcessor<T> {
   constructor(private readonly options: TransactionalProcessorOptions<T>) {
     this.logger = options.logger ?? silentLogger;
     this.retry = options.retry ?? { initialMs: 100, maxMs: 5_000 };
-    this.consumer = options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, maxWaitTimeInMs: 1_000 });
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      maxWaitTimeInMs: 1_000,
+      sessionTimeout,
+      heartbeatInterval: Math.floor(sessionTimeout / 10),
+    });
     this.admin = options.kafka.admin();
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.verified.clear();

@@ -31,15 +31,12 @@ const isReady: Record<AppName, (line: LogLine) => string | undefined> = {
  * included). Resolves once it reports ready: order-api listening, order-processor in its group.
  */
 export function startApp(name: AppName, env: Readonly<Record<string, string>>, { timeoutMs = 60_000 } = {}): Promise<RunningApp> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'apps', name, 'src/main.ts')],
-    {
-      cwd: root,
-      env: { ...process.env, API_PORT: '0', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // `--import tsx`, not the tsx CLI: the CLI runs the app in a child of its own, which a SIGKILL would miss.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'apps', name, 'src/main.ts')], {
+    cwd: root,
+    env: { ...process.env, API_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const exited = new Promise<number | string>((resolveExit) =>
     child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown')),

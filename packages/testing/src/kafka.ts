@@ -42,16 +42,19 @@ export async function readToEnd(kafka: Kafka, topic: string, { timeoutMs = 60_00
   await Promise.all([admin.connect(), consumer.connect()]);
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
+    // One commit per fetched batch (interval 0), not per message.
     await consumer.run({
-      autoCommitThreshold: 1,
-      eachMessage: async ({ partition, message }) => {
-        records.push({
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? null,
-          value: message.value,
-          headers: message.headers ?? {},
-        });
+      autoCommitInterval: 0,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          records.push({
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            value: message.value,
+            headers: message.headers ?? {},
+          });
+        }
       },
     });
     await waitForGroupToCatchUp(admin, groupId, topic, timeoutMs);
