@@ -89,6 +89,19 @@ function handOver(script, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
+/** Runs one app on its own, as an operator runs instances: configuration from the environment, no stack. */
+function runApp(name) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', name, 'src/main.ts')], { cwd: root, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (signal !== 'SIGINT') child.kill(signal);
+    });
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+const apps = { 'start:api': 'order-api', 'start:processor': 'order-processor' };
+
 const commands = {
   start: 'scripts/start.ts',
   test: 'scripts/test.ts',
@@ -98,10 +111,11 @@ const commands = {
 
 const [command, ...args] = process.argv.slice(2);
 const script = commands[command];
-if (!script) {
-  console.error(`usage: node scripts/ouro.mjs <${Object.keys(commands).join('|')}> [args…]`);
+if (!script && !apps[command]) {
+  console.error(`usage: node scripts/ouro.mjs <${[...Object.keys(commands), ...Object.keys(apps)].join('|')}> [args…]`);
   process.exit(2);
 }
 ensurePnpm();
 ensureDependencies();
-handOver(script, args);
+if (script) handOver(script, args);
+else runApp(apps[command]);

@@ -1,5 +1,6 @@
 import { createKafka, createRegistry } from '@ouro/messaging';
-import { type IsolatedDeployment, isolatedDeployment, type RunningApp, readToEnd, stackEnv, startApp } from '@ouro/testing';
+import { type Namespace, provisionNamespace } from '@ouro/provisioning';
+import { type RunningApp, readToEnd, stackEnv, startApp, uniqueName } from '@ouro/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,7 +9,7 @@ const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'order-flow-test' }
 const registry = createRegistry(schemaRegistryUrl);
 const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 
-let deployment: IsolatedDeployment;
+let deployment: Namespace;
 let api: RunningApp;
 let processor: RunningApp | undefined;
 
@@ -40,7 +41,7 @@ async function orderCreatedEvents(orderId: string) {
 }
 
 beforeAll(async () => {
-  deployment = await isolatedDeployment();
+  deployment = await provisionNamespace(uniqueName('flow'));
   [api, processor] = await Promise.all([startApp('order-api', deployment.env), startApp('order-processor', deployment.env)]);
 });
 

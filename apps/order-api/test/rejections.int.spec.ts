@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { loadApiConfig } from '@ouro/config';
 import { createKafka, silentLogger } from '@ouro/messaging';
-import { type IsolatedDeployment, isolatedDeployment, stackEnv, uniqueName } from '@ouro/testing';
+import { type Namespace, provisionNamespace } from '@ouro/provisioning';
+import { stackEnv, uniqueName } from '@ouro/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeOrderApi } from '../src/compose.js';
@@ -12,7 +13,7 @@ const valid = { customerId: 'c-1', currency: 'EUR', items: [{ sku: 'A-1', quanti
 const admin = createKafka({ brokers: stackEnv().kafkaBrokers, clientId: 'rejections-test' }).admin();
 const redis = new Redis(stackEnv().redisUrl);
 
-let deployment: IsolatedDeployment;
+let deployment: Namespace;
 let keyPrefix: string;
 let app: App;
 
@@ -41,7 +42,7 @@ function postJson(body: unknown, headers: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  deployment = await isolatedDeployment({ partitions: 1 });
+  deployment = await provisionNamespace(uniqueName('rejections'), { partitions: 1 });
   keyPrefix = `${uniqueName('rejections')}:`;
   await admin.connect();
   app = await compose();

@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
 import { AvroSerde, createKafka, createRegistry } from '@ouro/messaging';
-import {
-  eventually,
-  type IsolatedDeployment,
-  isolatedDeployment,
-  type RunningApp,
-  readToEnd,
-  stackEnv,
-  startApp,
-  waitForGroupToCatchUp,
-} from '@ouro/testing';
+import { type Namespace, provisionNamespace } from '@ouro/provisioning';
+import { eventually, type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -21,7 +13,7 @@ const admin = kafka.admin();
 const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 let producer: Producer;
 
-let deployment: IsolatedDeployment;
+let deployment: Namespace;
 let commands: AvroSerde<OrderCreationRequested>;
 const running: RunningApp[] = [];
 
@@ -85,7 +77,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  deployment = await isolatedDeployment({ partitions: 3 });
+  deployment = await provisionNamespace(uniqueName('eos'), { partitions: 3 });
   commands = await AvroSerde.forSubject(
     createRegistry(schemaRegistryUrl),
     subjectFor(deployment.commandsTopic),

@@ -1,1 +1,2 @@
+export { type Namespace, provisionNamespace } from './namespace.js';
 export { catalogFor, provision } from './provision.js';

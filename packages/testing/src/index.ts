@@ -1,5 +1,4 @@
 export { type AppName, type RunningApp, startApp } from './app-process.js';
-export { type IsolatedDeployment, isolatedDeployment } from './deployment.js';
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { stackEnv } from './stack-env.js';

@@ -1,8 +1,7 @@
-import { loadConnections, type TopicConfig } from '@ouro/config';
-import { provision } from '@ouro/provisioning';
-import { uniqueName } from './unique-name.js';
+import { type Connections, loadConnections, type TopicConfig } from '@ouro/config';
+import { provision } from './provision.js';
 
-export interface IsolatedDeployment extends TopicConfig {
+export interface Namespace extends TopicConfig {
   readonly groupId: string;
   readonly transactionalIdPrefix: string;
   /** The environment that points the apps at this deployment. */
@@ -10,13 +9,16 @@ export interface IsolatedDeployment extends TopicConfig {
 }
 
 /**
- * A deployment of its own on the shared stack: its own topics (and so subjects), consumer group and
- * transactional ids, provisioned exactly as `npm start` provisions the default one.
+ * A deployment of its own beside others on the same servers: its own topics (and so subjects),
+ * consumer group and transactional ids, provisioned exactly as the default one. `env` points the
+ * apps at it. Tests give each file one, so they never see each other's orders.
  */
-export async function isolatedDeployment({ partitions = 3 } = {}): Promise<IsolatedDeployment> {
-  const name = uniqueName('t');
+export async function provisionNamespace(
+  name: string,
+  { partitions = 3, connections = loadConnections() }: { partitions?: number; connections?: Connections } = {},
+): Promise<Namespace> {
   const topics: TopicConfig = { commandsTopic: `${name}.commands`, eventsTopic: `${name}.events`, partitions, replicationFactor: 1 };
-  await provision(() => {}, loadConnections(), topics);
+  await provision(() => {}, connections, topics);
   const groupId = `${name}.processor`;
   const transactionalIdPrefix = `${name}.processor`;
   return {
