@@ -5,7 +5,25 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadStackConfig, stackUp } from '@ouro/infra';
 import { provision } from '@ouro/provisioning';
+import { prettyFactory } from 'pino-pretty';
 import { bold, exitWith, phase, root } from './phase.js';
+
+// The apps log JSON (for machines); here a person reads them.
+const prettify = prettyFactory({
+  colorize: Boolean(process.stdout.isTTY),
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'pid,hostname,name',
+  singleLine: true,
+});
+
+function readable(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    return prettify(JSON.parse(line)).trimEnd();
+  } catch {
+    return line;
+  }
+}
 
 /** Apps in start order; each runs `src/main.ts` when it exists. */
 const appNames = ['order-processor', 'order-api'];
@@ -18,7 +36,7 @@ function startApp(name: string): ChildProcess {
   });
   const prefix = bold(name.padEnd(16));
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}│ ${line}\n`));
+    if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}│ ${readable(line)}\n`));
   }
   return child;
 }
