@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CommitNotifications, IdempotencyStore, OrderCache } from '@ouro/cache';
 import { headers as headerNames, type OrderCreationRequested } from '@ouro/contracts';
-import { type Database, findOrder, type OrderRow } from '@ouro/db';
+import { type Database, findOrder, orderViewFrom } from '@ouro/db';
 import { decidePlaceOrder, type OrderCreationRequestedData, type OrderView, type PlaceOrder, totalCents } from '@ouro/domain';
 import type { AvroSerde, Logger, RecordSender } from '@ouro/messaging';
 import { DependencyUnavailable, IdempotencyConflict } from './problems.js';
@@ -39,19 +39,6 @@ function bodyHash(body: PlaceOrder): string {
     items: body.items.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })),
   });
   return createHash('sha256').update(canonical).digest('hex');
-}
-
-function viewFromRow(row: OrderRow): OrderView {
-  return {
-    orderId: row.id,
-    status: 'committed',
-    customerId: row.customerId,
-    currency: row.currency,
-    items: row.items,
-    totalCents: row.totalCents,
-    acceptedAt: row.acceptedAt.getTime(),
-    committedAt: row.committedAt.getTime(),
-  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -137,7 +124,7 @@ export class OrderService {
       throw new DependencyUnavailable('postgres', `PostgreSQL cannot be reached: ${(error as Error).message}`);
     });
     if (!row) return cached;
-    const view = viewFromRow(row);
+    const view = orderViewFrom(row);
     await this.deps.cache.markCommitted([view]).catch(() => {});
     return view;
   }

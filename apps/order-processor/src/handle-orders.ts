@@ -1,7 +1,7 @@
 import type { OrderCache } from '@ouro/cache';
 import { headers as headerNames, type OrderCreated, type OrderCreationRequested } from '@ouro/contracts';
-import { type Database, markAnnounced, type NewOrderRow, type OrderRow, persistOrders } from '@ouro/db';
-import { type OrderView, orderCreatedFrom, totalCents } from '@ouro/domain';
+import { type Database, markAnnounced, type NewOrderRow, type OrderRow, orderViewFrom, persistOrders } from '@ouro/db';
+import { orderCreatedFrom, totalCents } from '@ouro/domain';
 import type { BatchHandler, InputMessage, Logger } from '@ouro/messaging';
 import type { IHeaders } from 'kafkajs';
 
@@ -26,19 +26,6 @@ function rowFrom({ value, partition, offset }: Command): NewOrderRow {
     requestEventId: value.eventId,
     sourcePartition: partition,
     sourceOffset: Number(offset),
-  };
-}
-
-export function viewFrom(row: OrderRow): OrderView {
-  return {
-    orderId: row.id,
-    status: 'committed',
-    customerId: row.customerId,
-    currency: row.currency,
-    items: row.items,
-    totalCents: row.totalCents,
-    acceptedAt: row.acceptedAt.getTime(),
-    committedAt: row.committedAt.getTime(),
   };
 }
 
@@ -108,7 +95,7 @@ export function handleOrders({ db, cache, encodeCreated, eventsTopic, logger }: 
             db,
             announce.map(({ row }) => row.id),
           ),
-          cache.markCommitted([...stored.values()].map(({ row }) => viewFrom(row))),
+          cache.markCommitted([...stored.values()].map(({ row }) => orderViewFrom(row))),
         ]);
         for (const result of results) {
           if (result.status === 'rejected')

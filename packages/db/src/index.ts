@@ -1,4 +1,4 @@
 export { connectDatabase, type Database, type DatabaseHandle } from './database.js';
 export { migrateDatabase, migrationsFolder } from './migrate.js';
-export { findOrder, markAnnounced, type PersistOutcome, persistOrders } from './orders.js';
+export { findOrder, markAnnounced, orderViewFrom, type PersistOutcome, persistOrders } from './orders.js';
 export { type NewOrderRow, type OrderRow, orders } from './schema.js';

@@ -1,3 +1,4 @@
+import type { OrderView } from '@ouro/domain';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from './database.js';
 import { type NewOrderRow, type OrderRow, orders } from './schema.js';
@@ -46,4 +47,18 @@ export async function markAnnounced(db: Database, orderIds: readonly string[]): 
 export async function findOrder(db: Database, orderId: string): Promise<OrderRow | undefined> {
   const [row] = await db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
   return row;
+}
+
+/** A stored order as the read side shows it: committed, times in epoch milliseconds. */
+export function orderViewFrom(row: OrderRow): OrderView {
+  return {
+    orderId: row.id,
+    status: 'committed',
+    customerId: row.customerId,
+    currency: row.currency,
+    items: row.items,
+    totalCents: row.totalCents,
+    acceptedAt: row.acceptedAt.getTime(),
+    committedAt: row.committedAt.getTime(),
+  };
 }

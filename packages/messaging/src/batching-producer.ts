@@ -1,10 +1,21 @@
-import type { IHeaders, Producer } from 'kafkajs';
+import type { IHeaders, Message, Producer, TopicMessages } from 'kafkajs';
 
 export interface OutgoingRecord {
   readonly topic: string;
   readonly key: string;
   readonly value: Buffer;
   readonly headers?: IHeaders;
+}
+
+/** kafkajs' `topicMessages`: the records grouped by topic, in their order. */
+export function toTopicMessages(records: readonly OutgoingRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const { topic, key, value, headers } of records) {
+    const messages = byTopic.get(topic) ?? [];
+    messages.push({ key, value, headers: headers ?? {} });
+    byTopic.set(topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
 /** What sends one record and settles when it is acknowledged. */
@@ -45,16 +56,11 @@ export class BatchingProducer implements RecordSender {
     if (this.inFlight || this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.options.maxBatchSize ?? 500);
     this.inFlight = true;
-    const byTopic = new Map<string, OutgoingRecord[]>();
-    for (const { record } of batch) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
     this.producer
       .sendBatch({
         acks: -1,
         timeout: this.options.timeoutMs ?? 5_000,
-        topicMessages: [...byTopic].map(([topic, records]) => ({
-          topic,
-          messages: records.map(({ key, value, headers }) => ({ key, value, headers: headers ?? {} })),
-        })),
+        topicMessages: toTopicMessages(batch.map(({ record }) => record)),
       })
       .then(
         () => {

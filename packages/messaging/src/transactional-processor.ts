@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
-import type { OutgoingRecord } from './batching-producer.js';
+import { type OutgoingRecord, toTopicMessages } from './batching-producer.js';
 import { type Logger, silentLogger } from './logger.js';
 
 export interface InputMessage<T> {
@@ -188,15 +188,7 @@ export class TransactionalProcessor<T> {
     const transaction = await producer.transaction();
     try {
       if (records.length > 0) {
-        const byTopic = new Map<string, OutgoingRecord[]>();
-        for (const record of records) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
-        await transaction.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, list]) => ({
-            topic,
-            messages: list.map(({ key, value, headers }) => ({ key, value, headers: headers ?? {} })),
-          })),
-        });
+        await transaction.sendBatch({ acks: -1, topicMessages: toTopicMessages(records) });
       }
       const last = chunk[chunk.length - 1];
       if (!last) return;
