@@ -42,6 +42,7 @@ await mustPass('schemas:check', bin('tsx'), [join(root, 'scripts/schemas.ts'), '
 await phase('prepare', () => provision(console.log)).catch(exitWith);
 await mustPass('typecheck', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
 await mustPass('typecheck (scripts)', bin('tsc'), ['--noEmit', '-p', '.']);
+await mustPass('build', bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
 
 const results = join(config.stateDir, 'vitest-results.json');
 mkdirSync(config.stateDir, { recursive: true });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CommitNotifications, IdempotencyStore, OrderCache } from '@ouro/cache';
 import { headers as headerNames, type OrderCreationRequested } from '@ouro/contracts';
 import { type Database, findOrder, orderViewFrom } from '@ouro/db';
@@ -39,6 +39,11 @@ function bodyHash(body: PlaceOrder): string {
     items: body.items.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })),
   });
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** A W3C trace context for a request that came without one, so every command can be traced. */
+function newTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -104,7 +109,7 @@ export class OrderService {
 
   private async produce(event: OrderCreationRequestedData, traceparent: string | undefined): Promise<void> {
     const value = await this.deps.commands.encode({ ...event, items: [...event.items] });
-    const headers = traceparent ? { [headerNames.traceparent]: traceparent } : {};
+    const headers = { [headerNames.traceparent]: traceparent ?? newTraceparent() };
     await withTimeout(
       this.deps.producer.send({ topic: this.deps.commandsTopic, key: event.orderId, value, headers }),
       this.deps.produceTimeoutMs,

@@ -34,9 +34,13 @@ async function rowsFor(orderId: string): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-async function orderCreatedEvents(orderId: string) {
+async function orderCreatedRecords(orderId: string) {
   const records = await readToEnd(kafka, deployment.eventsTopic);
-  const mine = records.filter((record) => record.key === orderId);
+  return records.filter((record) => record.key === orderId);
+}
+
+async function orderCreatedEvents(orderId: string) {
+  const mine = await orderCreatedRecords(orderId);
   return Promise.all(mine.map(async (record) => (await registry.decode(record.value as Buffer)) as Record<string, unknown>));
 }
 
@@ -129,6 +133,17 @@ describe('the order flow, end to end', () => {
     expect(conflicting.status).toBe(409);
     expect(conflicting.headers.get('content-type')).toContain('application/problem+json');
     expect(conflicting.body).toMatchObject({ status: 409, code: 'idempotency-key-reused' });
+  });
+
+  it('carries the W3C trace context from the request, through the command, to OrderCreated', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+    const placed = await post(order('c-trace'), { traceparent });
+    const orderId = String(placed.body.orderId);
+    await get(`/orders/${orderId}?waitFor=committed&timeoutMs=20000`);
+
+    const [record] = await orderCreatedRecords(orderId);
+    expect(record?.headers.traceparent?.toString()).toBe(traceparent);
   });
 
   it('serves liveness, readiness of every dependency, Prometheus metrics and the OpenAPI document', async () => {

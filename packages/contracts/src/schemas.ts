@@ -1,8 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-/** The repository's schemas/ folder: the wire source of truth. */
-export const schemasDir = resolve(import.meta.dirname, '../../../schemas');
+/**
+ * The repository's schemas/ folder, the wire source of truth: the nearest one above this module,
+ * so it is found from the sources and from an app's bundle (apps/<app>/dist) alike.
+ */
+function findSchemasDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'schemas/subjects.json'))) return join(dir, 'schemas');
+    if (dirname(dir) === dir) throw new Error(`no schemas/subjects.json above ${from}`);
+  }
+}
+
+export const schemasDir = findSchemasDir(import.meta.dirname);
 
 export type Compatibility = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
 

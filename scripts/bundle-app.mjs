@@ -1,0 +1,26 @@
+// `turbo run build` for an app: one ESM bundle in dist/main.js that runs on plain Node, no tsx.
+// Workspace packages (TypeScript sources) are bundled in; npm dependencies stay external, resolved
+// from the app's node_modules at run time (some, like @fastify/swagger-ui, read their own files).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const appDir = process.cwd();
+const manifest = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'));
+const external = Object.keys(manifest.dependencies ?? {}).filter((name) => !name.startsWith('@ouro/'));
+
+await build({
+  entryPoints: [join(appDir, 'src/main.ts')],
+  outfile: join(appDir, 'dist/main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  external,
+  // Bundled CommonJS dependencies of workspace packages may call require().
+  banner: {
+    js: "import { createRequire as __ouroCreateRequire } from 'node:module'; const require = __ouroCreateRequire(import.meta.url);",
+  },
+  logLevel: 'info',
+});
