@@ -107,6 +107,7 @@ const commands = {
   test: 'scripts/test.ts',
   stack: 'infra/src/cli.ts',
   schemas: 'scripts/schemas.ts',
+  bench: 'apps/bench/src/main.ts',
 };
 
 const [command, ...args] = process.argv.slice(2);

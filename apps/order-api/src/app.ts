@@ -14,12 +14,14 @@ export interface AppDeps {
   readonly bodyLimitBytes?: number;
   readonly maxWaitMs?: number;
   readonly logger?: FastifyServerOptions['logger'];
+  readonly requestLogging?: boolean;
 }
 
 /** The HTTP app without a listening socket: `main.ts` listens, tests call `inject()`. */
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     logger: deps.logger ?? false,
+    disableRequestLogging: deps.requestLogging === false,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     // Strict validation: unknown fields are refused, not silently dropped; "2" is not 2.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },

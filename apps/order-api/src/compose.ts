@@ -52,6 +52,7 @@ export async function composeOrderApi(config: ApiConfig, options: ComposeOptions
   const app = await buildApp({
     orders,
     logger: options.httpLogger ?? false,
+    requestLogging: config.requestLogging,
     bodyLimitBytes: config.bodyLimitBytes,
     maxWaitMs: config.maxWaitMs,
     readiness: {

@@ -21,6 +21,8 @@ export interface ApiConfig extends Connections, TopicConfig {
   readonly produceTimeoutMs: number;
   /** The longest `GET /orders/:id?waitFor=committed` may wait. */
   readonly maxWaitMs: number;
+  /** One log line per request and response; off for load tests and busy deployments. */
+  readonly requestLogging: boolean;
   readonly logLevel: LogLevel;
 }
 
@@ -53,6 +55,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 64 * 1024, { min: 1_024 }),
     produceTimeoutMs: integer(env, 'API_PRODUCE_TIMEOUT_MS', 5_000, { min: 100 }),
     maxWaitMs: integer(env, 'API_MAX_WAIT_MS', 30_000, { min: 0 }),
+    requestLogging: oneOf(env, 'API_REQUEST_LOGGING', ['true', 'false'], 'true') === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
   });
 }

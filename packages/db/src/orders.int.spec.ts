@@ -45,6 +45,7 @@ describe('orders table', () => {
     expect(stored).toMatchObject({ customerId: 'c-1', totalCents: 300, sourceOffset: 41, announcedAt: null });
     expect(stored?.acceptedAt.getTime()).toBe(1_700_000_000_123);
     expect(stored?.committedAt).toBeInstanceOf(Date);
+    expect(stored?.items).toEqual([{ sku: 'A', quantity: 2, unitPriceCents: 150 }]);
   });
 
   it('inserts nothing for a redelivered order and returns the row as first stored', async () => {

@@ -7,7 +7,7 @@ const root = resolve(import.meta.dirname, '../../..');
 export type AppName = 'order-api' | 'order-processor';
 
 export interface RunningApp {
-  readonly name: AppName;
+  readonly name: string;
   readonly pid: number;
   /** order-api's base URL (it listens on a free port). */
   readonly url: string;
@@ -17,22 +17,42 @@ export interface RunningApp {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-interface LogLine {
+export interface LogLine {
   readonly msg?: string;
 }
 
+/** Ready when a Fastify server says where it listens; the value is its URL. */
+export const listening = (line: LogLine) => line.msg?.match(/^Server listening at (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+
 const isReady: Record<AppName, (line: LogLine) => string | undefined> = {
-  'order-api': (line) => line.msg?.match(/^Server listening at (http:\/\/127\.0\.0\.1:\d+)/)?.[1],
+  'order-api': listening,
   'order-processor': (line) => (line.msg === 'joined the consumer group' ? 'ready' : undefined),
 };
+
+export interface StartOptions {
+  readonly timeoutMs?: number;
+  /** Extra Node flags, e.g. `--cpu-prof`. */
+  readonly nodeOptions?: readonly string[];
+}
 
 /**
  * Runs an app as its own process, as `npm start` does, so tests can kill it for real (SIGKILL
  * included). Resolves once it reports ready: order-api listening, order-processor in its group.
  */
-export function startApp(name: AppName, env: Readonly<Record<string, string>>, { timeoutMs = 60_000 } = {}): Promise<RunningApp> {
+export function startApp(name: AppName, env: Readonly<Record<string, string>>, options: StartOptions = {}): Promise<RunningApp> {
+  return startScript(name, resolve(root, 'apps', name, 'src/main.ts'), env, isReady[name], options);
+}
+
+/** Runs any TypeScript entry point as its own process; ready when `ready` recognises a JSON log line. */
+export function startScript(
+  name: string,
+  script: string,
+  env: Readonly<Record<string, string>>,
+  ready: (line: LogLine) => string | undefined,
+  { timeoutMs = 60_000, nodeOptions = [] }: StartOptions = {},
+): Promise<RunningApp> {
   // `--import tsx`, not the tsx CLI: the CLI runs the app in a child of its own, which a SIGKILL would miss.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'apps', name, 'src/main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', script], {
     cwd: root,
     env: { ...process.env, API_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,14 +79,14 @@ export function startApp(name: AppName, env: Readonly<Record<string, string>>, {
         } catch {
           return;
         }
-        const ready = isReady[name](line);
-        if (!ready) return;
+        const readyValue = ready(line);
+        if (!readyValue) return;
         started = true;
         clearTimeout(timer);
         resolveStart({
           name,
           pid: child.pid ?? -1,
-          url: ready,
+          url: readyValue,
           output,
           kill: (signal = 'SIGTERM') => {
             child.kill(signal);

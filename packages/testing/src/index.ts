@@ -1,4 +1,4 @@
-export { type AppName, type RunningApp, startApp } from './app-process.js';
+export { type AppName, type LogLine, listening, type RunningApp, type StartOptions, startApp, startScript } from './app-process.js';
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { stackEnv } from './stack-env.js';

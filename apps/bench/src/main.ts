@@ -1,0 +1,163 @@
+// `npm run bench [-- --quick] [-- --profile]`: brings up the stack, runs Ouro's order path and three
+// baselines side by side in one run, and writes docs/performance/results/<date>.{json,md} and charts.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConnections } from '@ouro/config';
+import { loadStackConfig, stackUp } from '@ouro/infra';
+import { provision, provisionNamespace } from '@ouro/provisioning';
+import { listening, type RunningApp, startApp, startScript, waitForGroupToCatchUp } from '@ouro/testing';
+import { type LoadResult, peakRssMb, runLoad } from './processes.js';
+import { renderCharts } from './report/charts.js';
+import { renderMarkdown } from './report/markdown.js';
+import { summariseProfile } from './report/profile.js';
+import { catchUp } from './scenarios/catch-up.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, profile: { type: 'boolean' } } });
+const quick = values.quick ?? false;
+const root = resolve(import.meta.dirname, '../../..');
+const started = Date.now();
+const say = (text: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${text}`);
+
+const plan = quick
+  ? {
+      saturationSec: 5,
+      fixedSec: 5,
+      fixedShares: [0.5],
+      e2eRates: [500, 1_000],
+      e2eSec: 6,
+      outboxE2eRates: [500],
+      backlog: 20_000,
+      connections: 32,
+    }
+  : {
+      saturationSec: 15,
+      fixedSec: 10,
+      fixedShares: [0.25, 0.5, 0.75],
+      e2eRates: [500, 1_000, 2_000],
+      e2eSec: 15,
+      outboxE2eRates: [500, 1_000],
+      backlog: 100_000,
+      connections: 64,
+    };
+
+say(`Ouro benchmark (${quick ? 'quick' : 'full'})`);
+await stackUp(loadStackConfig());
+await provision();
+const connections = loadConnections();
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const ouro = await provisionNamespace(`bench-${stamp}`, { partitions: 6 });
+const dual = await provisionNamespace(`bench-dual-${stamp}`, { partitions: 6 });
+const outbox = await provisionNamespace(`bench-outbox-${stamp}`, { partitions: 6 });
+
+const profileDir = join(root, '.stack/profiles', stamp);
+say('starting order-api, order-processor and the baselines');
+const quiet = { API_REQUEST_LOGGING: 'false' };
+const servers: Record<string, RunningApp> = {
+  'bare Fastify': await startScript('bare', join(import.meta.dirname, 'servers/bare-fastify.ts'), {}, listening),
+  'Ouro order-api': await startApp(
+    'order-api',
+    { ...ouro.env, ...quiet },
+    values.profile ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
+  ),
+  'naive dual write': await startScript(
+    'dual-write',
+    join(import.meta.dirname, 'servers/dual-write.ts'),
+    { BENCH_TOPIC: dual.commandsTopic },
+    listening,
+  ),
+  'polling outbox': await startScript(
+    'outbox',
+    join(import.meta.dirname, 'servers/polling-outbox.ts'),
+    { BENCH_TOPIC: outbox.commandsTopic },
+    listening,
+  ),
+};
+const processor = await startApp('order-processor', ouro.env);
+const admin = (await import('@ouro/messaging')).createKafka({ brokers: connections.kafkaBrokers, clientId: 'bench' }).admin();
+await admin.connect();
+const settle = () => waitForGroupToCatchUp(admin, ouro.groupId, ouro.commandsTopic, 300_000);
+
+// 1. Command API: saturation, then fixed offered rates (shares of order-api's saturation rate).
+const commandApi: Record<string, LoadResult[]> = {};
+const saturation: Record<string, LoadResult> = {};
+for (const [name, server] of Object.entries(servers)) {
+  say(`command API · ${name} · saturation (${plan.connections} connections, ${plan.saturationSec}s)`);
+  saturation[name] = await runLoad({ mode: 'http', url: server.url, durationSec: plan.saturationSec, connections: plan.connections });
+  say(`  ${saturation[name].throughput} orders/s, p99 ${saturation[name].latencyMs.p99} ms`);
+  await settle();
+}
+const ouroSaturation = saturation['Ouro order-api']?.throughput ?? 1_000;
+for (const [name, server] of Object.entries(servers)) {
+  commandApi[name] = [];
+  for (const share of plan.fixedShares) {
+    const rate = Math.max(50, Math.round((ouroSaturation * share) / 50) * 50);
+    say(`command API · ${name} · ${rate}/s offered (${share * 100}% of order-api's saturation)`);
+    const result = await runLoad({ mode: 'http', url: server.url, durationSec: plan.fixedSec, rate, connections: plan.connections });
+    commandApi[name].push(result);
+    say(`  ${result.throughput} orders/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
+    await settle();
+  }
+  commandApi[name].push(saturation[name] as LoadResult);
+}
+
+// 2. End to end: from the 202 to the event visible to a read_committed consumer.
+const endToEnd: Record<string, LoadResult[]> = { 'Ouro order-api': [], 'polling outbox': [] };
+for (const [name, rates, topic] of [
+  ['Ouro order-api', plan.e2eRates, ouro.eventsTopic],
+  ['polling outbox', plan.outboxE2eRates, outbox.commandsTopic],
+] as const) {
+  for (const rate of rates) {
+    say(`end to end · ${name} · ${rate}/s for ${plan.e2eSec}s`);
+    const result = await runLoad({
+      mode: 'e2e',
+      url: servers[name]?.url ?? '',
+      durationSec: plan.e2eSec,
+      rate,
+      connections: plan.connections,
+      kafkaBrokers: connections.kafkaBrokers,
+      topic,
+    });
+    endToEnd[name]?.push(result);
+    say(`  p50 ${result.e2e?.p50} ms, p99 ${result.e2e?.p99} ms, never seen ${result.e2e?.neverSeen}`);
+    await settle();
+  }
+}
+
+// 4. Memory, read before anything is stopped: peak RSS of the two app processes so far.
+const memory = { 'order-api': peakRssMb(servers['Ouro order-api']?.pid ?? 0), 'order-processor': peakRssMb(processor.pid) };
+say(`peak RSS: order-api ${memory['order-api']} MB, order-processor ${memory['order-processor']} MB`);
+
+// 3. Processor catch-up: a backlog drained by a fresh processor.
+say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands`);
+const catchUpResult = await catchUp(plan.backlog, say);
+say(`  ${catchUpResult.ordersPerSecond} orders/s (${catchUpResult.seconds}s), peak RSS ${catchUpResult.peakRssMb} MB`);
+
+await Promise.allSettled([...Object.values(servers), processor].map((server) => server.kill('SIGTERM')));
+await admin.disconnect();
+const profile = values.profile ? summariseProfile(profileDir) : undefined;
+
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+const results = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  command: `npm run bench${quick ? ' -- --quick' : ''}${values.profile ? ' -- --profile' : ''}`,
+  commit,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  plan,
+  commandApi,
+  endToEnd,
+  catchUp: catchUpResult,
+  memory: { ...memory, 'order-processor (catch-up)': catchUpResult.peakRssMb },
+  profile,
+};
+const outDir = join(root, 'docs/performance/results');
+mkdirSync(outDir, { recursive: true });
+const base = `${results.date.slice(0, 10)}${quick ? '-quick' : ''}`;
+writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(results, (key, value) => (key === 'samples' ? undefined : value), 2)}\n`);
+const charts = await renderCharts(results, outDir, base);
+writeFileSync(join(outDir, `${base}.md`), renderMarkdown(results, charts));
+say(`wrote docs/performance/results/${base}.{json,md} and ${charts.length} charts`);
+process.exit(0);

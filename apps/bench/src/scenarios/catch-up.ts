@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { loadConnections } from '@ouro/config';
+import { createKafka } from '@ouro/messaging';
+import { provisionNamespace } from '@ouro/provisioning';
+import { startApp, waitForGroupToCatchUp } from '@ouro/testing';
+import { peakRssMb } from '../processes.js';
+import { kafkaSender } from '../servers/kafka-sender.js';
+
+/** A backlog of `count` commands, then a fresh processor drains it: orders per second from ready to caught up. */
+export async function catchUp(count: number, say: (text: string) => void, { profileDir }: { profileDir?: string } = {}) {
+  const namespace = await provisionNamespace(`bench-catchup-${Date.now()}`, { partitions: 6 });
+  const sender = await kafkaSender(namespace.commandsTopic);
+  for (let produced = 0; produced < count; produced += 1_000) {
+    const records = await Promise.all(
+      Array.from({ length: Math.min(1_000, count - produced) }, async () => {
+        const orderId = randomUUID();
+        const value = await sender.encode({
+          orderId,
+          eventId: randomUUID(),
+          acceptedAt: Date.now(),
+          customerId: 'bench-catch-up',
+          currency: 'EUR',
+          items: [{ sku: 'BENCH-1', quantity: 2, unitPriceCents: 1999 }],
+          totalCents: 3998,
+        });
+        return { key: orderId, value };
+      }),
+    );
+    await sender.sendEncoded(records);
+  }
+  say(`  backlog of ${count.toLocaleString('en')} commands written`);
+
+  const admin = createKafka({ brokers: loadConnections().kafkaBrokers, clientId: 'bench-catch-up' }).admin();
+  await admin.connect();
+  const processor = await startApp(
+    'order-processor',
+    namespace.env,
+    profileDir ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
+  );
+  const from = performance.now();
+  await waitForGroupToCatchUp(admin, namespace.groupId, namespace.commandsTopic, 900_000);
+  const seconds = (performance.now() - from) / 1000;
+  const peak = peakRssMb(processor.pid);
+  await processor.kill('SIGTERM');
+  await admin.disconnect();
+  return { orders: count, seconds: Math.round(seconds * 10) / 10, ordersPerSecond: Math.round(count / seconds), peakRssMb: peak };
+}
