@@ -48,6 +48,9 @@ await stackUp(loadStackConfig());
 await provision();
 const connections = loadConnections();
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+// Two deployments of Ouro: one whose commands queue up unprocessed (order-api alone, as when the
+// processor runs elsewhere), one with its processor on the same cores (the whole system).
+const ouroAlone = await provisionNamespace(`bench-alone-${stamp}`, { partitions: 6 });
 const ouro = await provisionNamespace(`bench-${stamp}`, { partitions: 6 });
 const dual = await provisionNamespace(`bench-dual-${stamp}`, { partitions: 6 });
 const outbox = await provisionNamespace(`bench-outbox-${stamp}`, { partitions: 6 });
@@ -57,11 +60,12 @@ say('starting order-api, order-processor and the baselines');
 const quiet = { API_REQUEST_LOGGING: 'false' };
 const servers: Record<string, RunningApp> = {
   'bare Fastify': await startScript('bare', join(import.meta.dirname, 'servers/bare-fastify.ts'), {}, listening),
-  'Ouro order-api': await startApp(
+  'Ouro order-api alone': await startApp(
     'order-api',
-    { ...ouro.env, ...quiet },
+    { ...ouroAlone.env, ...quiet },
     values.profile ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
   ),
+  'Ouro order-api + processor': await startApp('order-api', { ...ouro.env, ...quiet }),
   'naive dual write': await startScript(
     'dual-write',
     join(import.meta.dirname, 'servers/dual-write.ts'),
@@ -89,12 +93,12 @@ for (const [name, server] of Object.entries(servers)) {
   say(`  ${saturation[name].throughput} orders/s, p99 ${saturation[name].latencyMs.p99} ms`);
   await settle();
 }
-const ouroSaturation = saturation['Ouro order-api']?.throughput ?? 1_000;
+const ouroSaturation = saturation['Ouro order-api alone']?.throughput ?? 1_000;
 for (const [name, server] of Object.entries(servers)) {
   commandApi[name] = [];
   for (const share of plan.fixedShares) {
     const rate = Math.max(50, Math.round((ouroSaturation * share) / 50) * 50);
-    say(`command API · ${name} · ${rate}/s offered (${share * 100}% of order-api's saturation)`);
+    say(`command API · ${name} · ${rate}/s offered (${share * 100}% of order-api's saturation alone)`);
     const result = await runLoad({ mode: 'http', url: server.url, durationSec: plan.fixedSec, rate, connections: plan.connections });
     commandApi[name].push(result);
     say(`  ${result.throughput} orders/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
@@ -104,9 +108,9 @@ for (const [name, server] of Object.entries(servers)) {
 }
 
 // 2. End to end: from the 202 to the event visible to a read_committed consumer.
-const endToEnd: Record<string, LoadResult[]> = { 'Ouro order-api': [], 'polling outbox': [] };
+const endToEnd: Record<string, LoadResult[]> = { 'Ouro order-api + processor': [], 'polling outbox': [] };
 for (const [name, rates, topic] of [
-  ['Ouro order-api', plan.e2eRates, ouro.eventsTopic],
+  ['Ouro order-api + processor', plan.e2eRates, ouro.eventsTopic],
   ['polling outbox', plan.outboxE2eRates, outbox.commandsTopic],
 ] as const) {
   for (const rate of rates) {
@@ -127,17 +131,22 @@ for (const [name, rates, topic] of [
 }
 
 // 4. Memory, read before anything is stopped: peak RSS of the two app processes so far.
-const memory = { 'order-api': peakRssMb(servers['Ouro order-api']?.pid ?? 0), 'order-processor': peakRssMb(processor.pid) };
+const memory = {
+  'order-api': Math.max(peakRssMb(servers['Ouro order-api alone']?.pid ?? 0), peakRssMb(servers['Ouro order-api + processor']?.pid ?? 0)),
+  'order-processor': peakRssMb(processor.pid),
+};
 say(`peak RSS: order-api ${memory['order-api']} MB, order-processor ${memory['order-processor']} MB`);
 
 // 3. Processor catch-up: a backlog drained by a fresh processor.
 say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands`);
-const catchUpResult = await catchUp(plan.backlog, say);
+const catchUpResult = await catchUp(plan.backlog, say, values.profile ? { profileDir: `${profileDir}-processor` } : {});
 say(`  ${catchUpResult.ordersPerSecond} orders/s (${catchUpResult.seconds}s), peak RSS ${catchUpResult.peakRssMb} MB`);
 
 await Promise.allSettled([...Object.values(servers), processor].map((server) => server.kill('SIGTERM')));
 await admin.disconnect();
-const profile = values.profile ? summariseProfile(profileDir) : undefined;
+const profile = values.profile
+  ? { 'order-api alone, whole run': summariseProfile(profileDir), 'order-processor, catch-up': summariseProfile(`${profileDir}-processor`) }
+  : undefined;
 
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
 const results = {

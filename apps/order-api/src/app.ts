@@ -21,13 +21,18 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     logger: deps.logger ?? false,
-    disableRequestLogging: deps.requestLogging === false,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     // Strict validation: unknown fields are refused, not silently dropped; "2" is not 2.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Request logs are written at `info`; without them, routes log from `warn` up.
+  if (deps.requestLogging === false) {
+    app.addHook('onRoute', (route) => {
+      route.logLevel ??= 'warn';
+    });
+  }
   // Orders are JSON only: anything else is 415, not a string for the validator to puzzle over.
   app.removeContentTypeParser('text/plain');
   await app.register(problemDetails);

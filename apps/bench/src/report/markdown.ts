@@ -1,5 +1,12 @@
 import type { LoadResult } from '../processes.js';
 
+interface ProfileSummary {
+  readonly busySamples: number;
+  readonly idleShare: number;
+  readonly byOwner: ReadonlyArray<{ name: string; share: number }>;
+  readonly byFunction: ReadonlyArray<{ name: string; share: number }>;
+}
+
 interface Results {
   readonly date: string;
   readonly mode: string;
@@ -19,14 +26,15 @@ const saturationOf = (runs: readonly LoadResult[] | undefined) => runs?.find((ru
 
 /** Each target with its measured value and whether it is met. */
 export function evaluateTargets(results: Results) {
-  const ouro = results.commandApi['Ouro order-api'];
+  const ouro = results.commandApi['Ouro order-api alone'];
+  const whole = saturationOf(results.commandApi['Ouro order-api + processor'])?.throughput ?? Number.NaN;
   const ouroSat = saturationOf(ouro)?.throughput ?? Number.NaN;
   const bareSat = saturationOf(results.commandApi['bare Fastify'])?.throughput ?? Number.NaN;
   const dualSat = saturationOf(results.commandApi['naive dual write'])?.throughput ?? Number.NaN;
   const half = ouro
     ?.filter((run) => run.offeredRate !== null)
     .sort((a, b) => Math.abs((a.offeredRate ?? 0) - ouroSat / 2) - Math.abs((b.offeredRate ?? 0) - ouroSat / 2))[0];
-  const e2eAt1000 = results.endToEnd['Ouro order-api']?.find((run) => run.offeredRate === 1_000)?.e2e?.p99 ?? Number.NaN;
+  const e2eAt1000 = results.endToEnd['Ouro order-api + processor']?.find((run) => run.offeredRate === 1_000)?.e2e?.p99 ?? Number.NaN;
   const rss = Math.max(...Object.values(results.memory));
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   return [
@@ -98,11 +106,18 @@ export function renderMarkdown(results: Results, charts: readonly string[]): str
     `- Backlog of ${results.catchUp.orders.toLocaleString('en')} commands drained in ${results.catchUp.seconds} s: **${results.catchUp.ordersPerSecond} orders/s**.`,
   );
   for (const [process, mb] of Object.entries(results.memory)) lines.push(`- Peak RSS (VmHWM) ${process}: ${mb} MB`);
-  if (results.profile) {
-    lines.push('', `## CPU profile of order-api (${results.profile.samples} samples, self time)`, '', '| where | share |', '|---|---|');
-    for (const row of results.profile.byOwner) lines.push(`| ${row.name} | ${row.share}% |`);
+  for (const [name, profile] of Object.entries(results.profile ?? {})) {
+    lines.push(
+      '',
+      `## CPU profile: ${name}`,
+      '',
+      `Idle ${profile.idleShare}% of samples; the shares below are of the ${profile.busySamples} busy samples (self time).`,
+      '',
+    );
+    lines.push('| where | share |', '|---|---|');
+    for (const row of profile.byOwner) lines.push(`| ${row.name} | ${row.share}% |`);
     lines.push('', '| function | share |', '|---|---|');
-    for (const row of results.profile.byFunction) lines.push(`| \`${row.name}\` | ${row.share}% |`);
+    for (const row of profile.byFunction) lines.push(`| \`${row.name}\` | ${row.share}% |`);
   }
   lines.push('', '## Charts', '');
   for (const chart of charts) lines.push(`![${chart}](${chart})`, '');

@@ -22,13 +22,19 @@ export function summariseProfile(dir: string) {
   const byOwner = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[] };
     for (const node of profile.nodes) {
       const hits = node.hitCount ?? 0;
       if (hits === 0) continue;
-      total += hits;
       const { functionName, url, lineNumber } = node.callFrame;
+      // Waiting is not where the time goes: shares are of busy samples, idle is reported apart.
+      if (functionName === '(idle)') {
+        idle += hits;
+        continue;
+      }
+      total += hits;
       const owner = ownerOf(url, functionName);
       byOwner.set(owner, (byOwner.get(owner) ?? 0) + hits);
       const name = `${functionName || '(anonymous)'} ${owner}${url ? `:${lineNumber + 1}` : ''}`;
@@ -40,5 +46,10 @@ export function summariseProfile(dir: string) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([name, hits]) => ({ name, share: Math.round((hits / Math.max(1, total)) * 1000) / 10 }));
-  return { samples: total, byOwner: top(byOwner, 12), byFunction: top(byFunction, 15) };
+  return {
+    busySamples: total,
+    idleShare: Math.round((idle / Math.max(1, idle + total)) * 1000) / 10,
+    byOwner: top(byOwner, 12),
+    byFunction: top(byFunction, 15),
+  };
 }
