@@ -17,9 +17,7 @@ interface Results {
   readonly endToEnd: Record<string, LoadResult[]>;
   readonly catchUp: { orders: number; seconds: number; ordersPerSecond: number; peakRssMb: number };
   readonly memory: Record<string, number>;
-  readonly profile?:
-    | { samples: number; byOwner: Array<{ name: string; share: number }>; byFunction: Array<{ name: string; share: number }> }
-    | undefined;
+  readonly profile?: Record<string, ProfileSummary> | undefined;
 }
 
 const saturationOf = (runs: readonly LoadResult[] | undefined) => runs?.find((run) => run.offeredRate === null);
