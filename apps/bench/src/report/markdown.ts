@@ -43,7 +43,7 @@ export function evaluateTargets(results: Results) {
     },
     {
       target: 'command API throughput ≥ 2× the naive dual write',
-      measured: `${ratio(ouroSat, dualSat)}× (${ouroSat} vs ${dualSat} orders/s)`,
+      measured: `${ratio(ouroSat, dualSat)}× alone (${ouroSat} vs ${dualSat} orders/s); ${ratio(whole, dualSat)}× with the processor on the same cores (${whole})`,
       met: ouroSat >= 2 * dualSat,
     },
     {
