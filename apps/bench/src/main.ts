@@ -43,7 +43,10 @@ const plan = quick
       connections: 64,
     };
 
-say(`Ouro benchmark (${quick ? 'quick' : 'full'})`);
+// The commit the measured code came from, read before anything runs; a dirty tree is said so.
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+const dirty = execFileSync('git', ['status', '--porcelain', '--', 'apps', 'packages'], { cwd: root }).toString().trim() !== '';
+say(`Ouro benchmark (${quick ? 'quick' : 'full'}) at ${commit}${dirty ? ' with uncommitted changes' : ''}`);
 await stackUp(loadStackConfig());
 await provision();
 const connections = loadConnections();
@@ -148,12 +151,11 @@ const profile = values.profile
   ? { 'order-api alone, whole run': summariseProfile(profileDir), 'order-processor, catch-up': summariseProfile(`${profileDir}-processor`) }
   : undefined;
 
-const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
 const results = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   command: `npm run bench${quick ? ' -- --quick' : ''}${values.profile ? ' -- --profile' : ''}`,
-  commit,
+  commit: dirty ? `${commit} + uncommitted changes` : commit,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   plan,
   commandApi,
