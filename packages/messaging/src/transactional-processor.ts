@@ -15,7 +15,10 @@ export interface InputMessage<T> {
 export interface HandlerResult {
   /** Written in the same Kafka transaction as the consumed offsets. */
   readonly records: readonly OutgoingRecord[];
-  /** Runs after the transaction committed; a failure here is logged, never retried into Kafka. */
+  /**
+   * Runs after the transaction committed, overlapping the partition's next chunk (one at a time, in
+   * order); a failure here is logged, never retried into Kafka.
+   */
   readonly afterCommit?: () => Promise<void>;
 }
 
@@ -51,6 +54,8 @@ export class TransactionalProcessor<T> {
   private readonly consumer: Consumer;
   private readonly admin: Admin;
   private readonly producers = new Map<number, Producer>();
+  /** Per partition, the after-commit step of its last transaction, still running behind the next chunk. */
+  private readonly trailing = new Map<number, Promise<void>>();
   /** Partitions fenced and offset-checked since the last (re)join. */
   private readonly verified = new Set<number>();
   private readonly logger: Logger;
@@ -89,6 +94,7 @@ export class TransactionalProcessor<T> {
   /** Leaves the group cleanly; an open transaction is aborted by its producer's disconnect or times out. */
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+    await Promise.allSettled(this.trailing.values());
     await Promise.allSettled([...this.producers.values()].map((producer) => producer.disconnect()));
     this.producers.clear();
     await this.admin.disconnect();
@@ -201,6 +207,14 @@ export class TransactionalProcessor<T> {
       await transaction.abort().catch(() => {});
       throw error;
     }
-    await afterCommit?.().catch((error: unknown) => this.logger.warn({ err: error, partition }, 'after-commit step failed'));
+    // The records are visible now. Bookkeeping after the commit runs behind the partition's next
+    // chunk instead of in front of it, at most one step deep: the previous one is awaited first.
+    await this.trailing.get(partition);
+    this.trailing.set(
+      partition,
+      (afterCommit?.() ?? Promise.resolve()).catch((error: unknown) =>
+        this.logger.warn({ err: error, partition }, 'after-commit step failed'),
+      ),
+    );
   }
 }
