@@ -43,7 +43,7 @@ export async function renderCharts(results: ChartInput, outDir: string, base: st
         encoding: {
           x: { field: 'throughput', type: 'quantitative', title: 'accepted orders/s' },
           y: { field: 'p99', type: 'quantitative', title: 'p99 latency (ms)', scale: { type: 'log' } },
-          color: { field: 'server', type: 'nominal', title: null },
+          color: { field: 'server', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 0 } },
           order: { field: 'throughput', type: 'quantitative' },
         },
       },
@@ -60,7 +60,7 @@ export async function renderCharts(results: ChartInput, outDir: string, base: st
         encoding: {
           x: { field: 'percentile', type: 'quantitative', title: 'percentile', scale: { domain: [1, 100] } },
           y: { field: 'latency', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
-          color: { field: 'series', type: 'nominal', title: null },
+          color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 0 } },
         },
       },
     ],
