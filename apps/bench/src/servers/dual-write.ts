@@ -3,22 +3,14 @@
 import { loadConnections } from '@ouro/config';
 import pg from 'pg';
 import { kafkaSender } from './kafka-sender.js';
+import { createOrderTable, insertOrder } from './order-table.js';
 import { serveOrders } from './server.js';
 
 const pool = new pg.Pool({ connectionString: loadConnections().databaseUrl, max: 20 });
-await pool.query(`create table if not exists bench_dual_write_orders (
-  id uuid primary key, customer_id text not null, currency char(3) not null, items jsonb not null,
-  total_cents bigint not null, accepted_at timestamptz not null)`);
+await createOrderTable(pool, 'bench_dual_write_orders');
 const kafka = await kafkaSender(process.env.BENCH_TOPIC ?? 'bench.dual-write');
 
 await serveOrders(async (order) => {
-  await pool.query('insert into bench_dual_write_orders values ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))', [
-    order.orderId,
-    order.customerId,
-    order.currency,
-    JSON.stringify(order.items),
-    order.totalCents,
-    order.acceptedAt,
-  ]);
+  await insertOrder(pool, 'bench_dual_write_orders', order);
   await kafka.send(order);
 });

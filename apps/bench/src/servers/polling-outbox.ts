@@ -5,14 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConnections } from '@ouro/config';
 import pg from 'pg';
 import { kafkaSender } from './kafka-sender.js';
+import { createOrderTable, insertOrder } from './order-table.js';
 import { serveOrders } from './server.js';
 
 const intervalMs = Number(process.env.OUTBOX_INTERVAL_MS ?? 500);
 const batchSize = Number(process.env.OUTBOX_BATCH_SIZE ?? 100);
 const pool = new pg.Pool({ connectionString: loadConnections().databaseUrl, max: 20 });
-await pool.query(`create table if not exists bench_outbox_orders (
-  id uuid primary key, customer_id text not null, currency char(3) not null, items jsonb not null,
-  total_cents bigint not null, accepted_at timestamptz not null)`);
+await createOrderTable(pool, 'bench_outbox_orders');
 await pool.query('create table if not exists bench_outbox (id bigserial primary key, key text not null, payload bytea not null)');
 const kafka = await kafkaSender(process.env.BENCH_TOPIC ?? 'bench.outbox');
 
@@ -55,14 +54,7 @@ await serveOrders(async (order) => {
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query('insert into bench_outbox_orders values ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))', [
-      order.orderId,
-      order.customerId,
-      order.currency,
-      JSON.stringify(order.items),
-      order.totalCents,
-      order.acceptedAt,
-    ]);
+    await insertOrder(client, 'bench_outbox_orders', order);
     await client.query('insert into bench_outbox (key, payload) values ($1, $2)', [order.orderId, payload]);
     await client.query('commit');
   } catch (error) {
