@@ -71,12 +71,14 @@ function ensureDependencies() {
   writeFileSync(stamp, dependencyDigest());
 }
 
-/** Runs the TypeScript command; Ctrl-C reaches it directly (same process group), so we only wait. */
-function handOver(script, args) {
-  const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
-  // pnpm and the workspace's binaries on PATH: turbo looks for the package manager there.
+/**
+ * Runs a TypeScript entry point in-process (`--import tsx`, no wrapper process), with pnpm and the
+ * workspace's binaries on PATH (turbo looks for the package manager there). Ctrl-C reaches the child
+ * directly (same process group), so we only wait; other signals are passed on.
+ */
+function run(entry, args = []) {
   const path = [join(toolsDir, 'node_modules/.bin'), join(root, 'node_modules/.bin'), process.env.PATH].join(':');
-  const child = spawn(process.execPath, [tsx, join(root, script), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, PATH: path },
@@ -89,17 +91,7 @@ function handOver(script, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-/** Runs one app on its own, as an operator runs instances: configuration from the environment, no stack. */
-function runApp(name) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', name, 'src/main.ts')], { cwd: root, stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => {
-      if (signal !== 'SIGINT') child.kill(signal);
-    });
-  }
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-}
-
+/** One app on its own, as an operator runs instances: configuration from the environment, no stack. */
 const apps = { 'start:api': 'order-api', 'start:processor': 'order-processor' };
 
 const commands = {
@@ -118,5 +110,4 @@ if (!script && !apps[command]) {
 }
 ensurePnpm();
 ensureDependencies();
-if (script) handOver(script, args);
-else runApp(apps[command]);
+run(script ?? `apps/${apps[command]}/src/main.ts`, args);

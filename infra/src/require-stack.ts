@@ -1,12 +1,12 @@
 import { loadStackConfig } from './config.js';
-import { services } from './stack.js';
+import { isReady, services } from './stack.js';
 
 /** Vitest global setup for int/e2e tests: fail at once, and say why, when the stack is not up. */
 export default async function requireStack(): Promise<void> {
   const down: string[] = [];
   await Promise.all(
     services(loadStackConfig()).map(async (service) => {
-      if (!(await service.isReady().catch(() => false))) down.push(`${service.name} (${service.address})`);
+      if (!(await isReady(service))) down.push(`${service.name} (${service.address})`);
     }),
   );
   if (down.length > 0) {

@@ -27,7 +27,8 @@ export function services(config: StackConfig, only: readonly ServiceName[] = ser
   return only.map((name) => factories[name](config));
 }
 
-const isReady = (service: Service) => service.isReady().catch(() => false);
+/** Whether a service answers; any failure to answer is a no. */
+export const isReady = (service: Service) => service.isReady().catch(() => false);
 
 function portOf(service: Service): { host: string; port: number } {
   const url = new URL(service.address.includes('://') ? service.address : `tcp://${service.address}`);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { CommitNotifications, IdempotencyStore, OrderCache } from '@ouro/cache';
+import type { CommitNotifications, IdempotencyRecord, IdempotencyStore, OrderCache } from '@ouro/cache';
 import { headers as headerNames, type OrderCreationRequested } from '@ouro/contracts';
 import { type Database, findOrder, orderViewFrom } from '@ouro/db';
 import { decidePlaceOrder, type OrderCreationRequestedData, type OrderView, type PlaceOrder, totalCents } from '@ouro/domain';
@@ -66,24 +66,23 @@ export class OrderService {
     const { newId, clock, idempotency, logger } = this.deps;
     // Deciding first: an invalid request is refused before anything is written.
     let event = decidePlaceOrder(body, { orderId: newId(), eventId: newId(), now: clock(), idempotencyKey });
+    let held: IdempotencyRecord | undefined;
     if (idempotencyKey) {
-      const hash = bodyHash(body);
-      const { record } = await idempotency
-        .reserve(idempotencyKey, {
-          orderId: event.orderId,
-          eventId: event.eventId,
-          acceptedAt: event.occurredAt,
-          bodyHash: hash,
-          state: 'reserved',
-        })
-        .catch((error: unknown) => {
-          throw new DependencyUnavailable('redis', `the idempotency store cannot be reached: ${(error as Error).message}`);
-        });
-      if (record.bodyHash !== hash) throw new IdempotencyConflict(idempotencyKey);
-      if (record.state === 'accepted') return { orderId: record.orderId, status: 'pending', acceptedAt: record.acceptedAt };
+      const reservation: IdempotencyRecord = {
+        orderId: event.orderId,
+        eventId: event.eventId,
+        acceptedAt: event.occurredAt,
+        bodyHash: bodyHash(body),
+        state: 'reserved',
+      };
+      ({ record: held } = await idempotency.reserve(idempotencyKey, reservation).catch((error: unknown) => {
+        throw new DependencyUnavailable('redis', `the idempotency store cannot be reached: ${(error as Error).message}`);
+      }));
+      if (held.bodyHash !== reservation.bodyHash) throw new IdempotencyConflict(idempotencyKey);
+      if (held.state === 'accepted') return { orderId: held.orderId, status: 'pending', acceptedAt: held.acceptedAt };
       // Reserved but not known to be accepted (in flight, failed or crashed): send the same event again.
       // The processor stores an order once whatever the number of copies.
-      event = { ...event, orderId: record.orderId, eventId: record.eventId, occurredAt: record.acceptedAt };
+      event = { ...event, orderId: held.orderId, eventId: held.eventId, occurredAt: held.acceptedAt };
     }
 
     await this.produce(event, traceparent);
@@ -93,15 +92,9 @@ export class OrderService {
     await this.deps.cache
       .putPending(view)
       .catch((error: unknown) => logger.warn({ err: error, orderId: event.orderId }, 'pending entry not cached'));
-    if (idempotencyKey) {
+    if (idempotencyKey && held) {
       await idempotency
-        .markAccepted(idempotencyKey, {
-          orderId: event.orderId,
-          eventId: event.eventId,
-          acceptedAt: event.occurredAt,
-          bodyHash: bodyHash(body),
-          state: 'accepted',
-        })
+        .markAccepted(idempotencyKey, held)
         .catch((error: unknown) => logger.warn({ err: error, idempotencyKey }, 'idempotency record not marked accepted'));
     }
     return { orderId: event.orderId, status: 'pending', acceptedAt: event.occurredAt };
