@@ -8,6 +8,8 @@ export interface TopicConfig {
   /** Topic names; subjects follow them (`<topic>-value`). */
   readonly commandsTopic: string;
   readonly eventsTopic: string;
+  /** Where order-processor sends commands it cannot process, with headers naming why. */
+  readonly deadLetterTopic: string;
   /** Partitions of the two topics when Ouro creates them. */
   readonly partitions: number;
   readonly replicationFactor: number;
@@ -41,6 +43,7 @@ export function loadTopicConfig(env: Env = process.env): TopicConfig {
   return Object.freeze({
     commandsTopic: text(env, 'ORDERS_COMMANDS_TOPIC', 'orders.commands'),
     eventsTopic: text(env, 'ORDERS_EVENTS_TOPIC', 'orders.events'),
+    deadLetterTopic: text(env, 'ORDERS_DLQ_TOPIC', `${text(env, 'ORDERS_COMMANDS_TOPIC', 'orders.commands')}.dlq`),
     partitions: integer(env, 'ORDERS_PARTITIONS', 6, { min: 1, max: 1_000 }),
     replicationFactor: integer(env, 'ORDERS_REPLICATION_FACTOR', 1, { min: 1, max: 5 }),
   });

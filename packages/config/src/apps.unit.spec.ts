@@ -9,6 +9,7 @@ describe('app configuration', () => {
     expect(loadTopicConfig({})).toEqual({
       commandsTopic: 'orders.commands',
       eventsTopic: 'orders.events',
+      deadLetterTopic: 'orders.commands.dlq',
       partitions: 6,
       replicationFactor: 1,
     });
@@ -17,6 +18,7 @@ describe('app configuration', () => {
   it('reads overrides from the environment', () => {
     expect(loadApiConfig({ API_PORT: '8080', LOG_LEVEL: 'warn' })).toMatchObject({ port: 8080, logLevel: 'warn' });
     expect(loadTopicConfig({ ORDERS_PARTITIONS: '12' }).partitions).toBe(12);
+    expect(loadTopicConfig({ ORDERS_COMMANDS_TOPIC: 'shop.commands' }).deadLetterTopic).toBe('shop.commands.dlq');
   });
 
   it('refuses a value out of range or of the wrong kind, naming the variable', () => {

@@ -26,5 +26,23 @@ export const orders = pgTable(
   (table) => [index('orders_customer_id_idx').on(table.customerId)],
 );
 
+/**
+ * Orders whose command was dead-lettered: it could not be decoded or broke a domain rule. Written by
+ * order-processor before the Kafka transaction that sends the command to the dead-letter topic, so
+ * GET answers `failed` with the reason instead of `pending` forever. A row in `orders` for the same
+ * id (after a replay succeeded) takes precedence.
+ */
+export const orderFailures = pgTable('order_failures', {
+  orderId: uuid('order_id').primaryKey(),
+  reason: text('reason').notNull(),
+  detail: text('detail').notNull(),
+  sourcePartition: integer('source_partition').notNull(),
+  sourceOffset: bigint('source_offset', { mode: 'number' }).notNull(),
+  attempts: integer('attempts').notNull(),
+  failedAt: timestamp('failed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});
+
 export type OrderRow = typeof orders.$inferSelect;
+export type OrderFailureRow = typeof orderFailures.$inferSelect;
+export type NewOrderFailureRow = typeof orderFailures.$inferInsert;
 export type NewOrderRow = typeof orders.$inferInsert;

@@ -17,7 +17,13 @@ export async function provisionNamespace(
   name: string,
   { partitions = 3, connections = loadConnections() }: { partitions?: number; connections?: Connections } = {},
 ): Promise<Namespace> {
-  const topics: TopicConfig = { commandsTopic: `${name}.commands`, eventsTopic: `${name}.events`, partitions, replicationFactor: 1 };
+  const topics: TopicConfig = {
+    commandsTopic: `${name}.commands`,
+    eventsTopic: `${name}.events`,
+    deadLetterTopic: `${name}.commands.dlq`,
+    partitions,
+    replicationFactor: 1,
+  };
   await provision(() => {}, connections, topics);
   const groupId = `${name}.processor`;
   const transactionalIdPrefix = `${name}.processor`;
@@ -28,6 +34,7 @@ export async function provisionNamespace(
     env: {
       ORDERS_COMMANDS_TOPIC: topics.commandsTopic,
       ORDERS_EVENTS_TOPIC: topics.eventsTopic,
+      ORDERS_DLQ_TOPIC: topics.deadLetterTopic,
       ORDERS_PARTITIONS: String(partitions),
       PROCESSOR_GROUP_ID: groupId,
       PROCESSOR_TRANSACTIONAL_ID_PREFIX: transactionalIdPrefix,

@@ -31,7 +31,7 @@ export async function provision(
   try {
     const created = await ensureTopics(
       admin,
-      [topicConfig.commandsTopic, topicConfig.eventsTopic].map((topic) => ({
+      [topicConfig.commandsTopic, topicConfig.eventsTopic, topicConfig.deadLetterTopic].map((topic) => ({
         topic,
         numPartitions: topicConfig.partitions,
         replicationFactor: topicConfig.replicationFactor,
