@@ -2,6 +2,7 @@ export { type BackoffPolicy, backoffDelay } from './backoff.js';
 export { BatchingProducer, type OutgoingRecord, type RecordSender } from './batching-producer.js';
 export { createKafka } from './kafka.js';
 export { type Logger, silentLogger } from './logger.js';
+export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './read-to-end.js';
 export {
   type CompatibilityStatus,
   checkCompatibility,

@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
+import { loadConnections } from '@ouro/config';
 import type { AvroRecordSchema, Compatibility } from '@ouro/contracts';
-import { stackEnv, uniqueName } from '@ouro/testing';
 import { describe, expect, it } from 'vitest';
 import { checkCompatibility, registerSubjects, SchemaIncompatibleError, type SubjectSchema } from './compatibility.js';
 import { RegistryUnreachableError } from './registry-http.js';
 
-const { schemaRegistryUrl } = stackEnv();
+const { schemaRegistryUrl } = loadConnections();
+// A subject per test: tests share one registry (@ouro/testing cannot be used here: it depends on this package).
+const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 const orderV1: AvroRecordSchema = {
   type: 'record',
