@@ -1,0 +1,25 @@
+export { type AcceptedEntry, AcceptedFileError, parseAcceptedLines, readAcceptedFile } from './accepted-file.js';
+export { type CheckOptions, checkSnapshot } from './check.js';
+export { type CollectOptions, collectSnapshot, DeploymentNotFound, type DeploymentTopics } from './collect.js';
+export { type FormatOptions, formatReport } from './format.js';
+export { defaultConvergenceMs, type ReconcileOptions, reconcile } from './reconcile.js';
+export {
+  type CheckName,
+  type CheckResult,
+  checkDescriptions,
+  checkNames,
+  type Finding,
+  type ReconcileCounts,
+  type ReconcileReport,
+  type Severity,
+} from './report.js';
+export type {
+  CacheEntry,
+  CommandRecord,
+  DeadLetterRecord,
+  DecodedRecord,
+  EventRecord,
+  FailureRow,
+  Position,
+  Snapshot,
+} from './snapshot.js';
