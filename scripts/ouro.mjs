@@ -100,6 +100,7 @@ const commands = {
   stack: 'infra/src/cli.ts',
   schemas: 'scripts/schemas.ts',
   bench: 'apps/bench/src/main.ts',
+  verify: 'packages/reconciler/src/cli.ts',
 };
 
 const [command, ...args] = process.argv.slice(2);
