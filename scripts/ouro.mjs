@@ -101,6 +101,7 @@ const commands = {
   schemas: 'scripts/schemas.ts',
   bench: 'apps/bench/src/main.ts',
   verify: 'packages/reconciler/src/cli.ts',
+  dlq: 'apps/order-processor/src/dlq.ts',
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -1,8 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CommitNotifications, IdempotencyRecord, IdempotencyStore, OrderCache } from '@ouro/cache';
 import { headers as headerNames, type OrderCreationRequested } from '@ouro/contracts';
-import { type Database, findOrder, orderViewFrom } from '@ouro/db';
-import { decidePlaceOrder, type OrderCreationRequestedData, type OrderView, type PlaceOrder, totalCents } from '@ouro/domain';
+import { type Database, failedViewFrom, findFailure, findOrder, orderViewFrom } from '@ouro/db';
+import {
+  decidePlaceOrder,
+  type OrderCreationRequestedData,
+  type OrderRead,
+  type OrderView,
+  type PlaceOrder,
+  totalCents,
+} from '@ouro/domain';
 import type { AvroSerde, Logger, RecordSender } from '@ouro/messaging';
 import { DependencyUnavailable, IdempotencyConflict } from './problems.js';
 
@@ -113,22 +120,32 @@ export class OrderService {
     });
   }
 
-  /** The cache first; a pending entry is confirmed against PostgreSQL, which knows when it is committed. */
-  async getOrder(orderId: string): Promise<OrderView | undefined> {
+  /**
+   * The cache first: committed and failed are final there. Otherwise PostgreSQL, which knows when
+   * a pending order is committed (or its command dead-lettered); what it says is cached.
+   */
+  async getOrder(orderId: string): Promise<OrderRead | undefined> {
     const cached = await this.deps.cache.get(orderId).catch(() => undefined);
-    if (cached?.status === 'committed') return cached;
-    const row = await findOrder(this.deps.db, orderId).catch((error: unknown) => {
+    if (cached && cached.status !== 'pending') return cached;
+    const stored = await this.findStored(orderId).catch((error: unknown) => {
       if (cached) return undefined;
       throw new DependencyUnavailable('postgres', `PostgreSQL cannot be reached: ${(error as Error).message}`);
     });
-    if (!row) return cached;
-    const view = orderViewFrom(row);
-    await this.deps.cache.markCommitted([view]).catch(() => {});
-    return view;
+    if (!stored) return cached;
+    const caching = stored.status === 'failed' ? this.deps.cache.markFailed([stored]) : this.deps.cache.markCommitted([stored]);
+    await caching.catch(() => {});
+    return stored;
   }
 
-  /** Long-polls until the order is committed or `timeoutMs` passes; answers what it knows then. */
-  async waitForCommitted(orderId: string, timeoutMs: number): Promise<OrderView | undefined> {
+  private async findStored(orderId: string): Promise<OrderRead | undefined> {
+    const row = await findOrder(this.deps.db, orderId);
+    if (row) return orderViewFrom(row);
+    const failure = await findFailure(this.deps.db, orderId);
+    return failure ? failedViewFrom(failure) : undefined;
+  }
+
+  /** Long-polls until the order is committed (or failed) or `timeoutMs` passes; answers what it knows then. */
+  async waitForCommitted(orderId: string, timeoutMs: number): Promise<OrderRead | undefined> {
     const deadline = this.deps.clock() + timeoutMs;
     for (;;) {
       const remaining = deadline - this.deps.clock();

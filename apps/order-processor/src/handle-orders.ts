@@ -1,8 +1,17 @@
 import type { OrderCache } from '@ouro/cache';
 import { headers as headerNames, type OrderCreated, type OrderCreationRequested } from '@ouro/contracts';
-import { type Database, markAnnounced, type NewOrderRow, type OrderRow, orderViewFrom, persistOrders } from '@ouro/db';
-import { orderCreatedFrom, totalCents } from '@ouro/domain';
-import type { BatchHandler, InputMessage, Logger } from '@ouro/messaging';
+import {
+  type Database,
+  failedViewFrom,
+  markAnnounced,
+  type NewOrderRow,
+  type OrderRow,
+  orderViewFrom,
+  persistOrders,
+  recordFailures,
+} from '@ouro/db';
+import { orderCreatedFrom, orderRuleViolation, totalCents } from '@ouro/domain';
+import type { BatchHandler, DeadLetter, InputMessage, Logger } from '@ouro/messaging';
 import type { IHeaders } from 'kafkajs';
 
 export interface OrderHandlerDeps {
@@ -56,9 +65,18 @@ function traceHeaders(headers: IHeaders): IHeaders {
   return carried;
 }
 
-/** One chunk of one partition: one PostgreSQL transaction, then the OrderCreated records to emit. */
-export function handleOrders({ db, cache, encodeCreated, eventsTopic, logger }: OrderHandlerDeps): BatchHandler<OrderCreationRequested> {
-  return async (commands) => {
+/**
+ * One chunk of one partition: one PostgreSQL statement, then the OrderCreated records to emit.
+ * A command that breaks a domain rule is refused (and dead-lettered by the runtime), never stored.
+ */
+export function handleOrders({ db, cache, encodeCreated, eventsTopic }: OrderHandlerDeps): BatchHandler<OrderCreationRequested> {
+  return async (received) => {
+    const rejected: { message: Command; error: string }[] = [];
+    const commands = received.filter((command) => {
+      const violation = orderRuleViolation(command.value);
+      if (violation) rejected.push({ message: command, error: `${violation.code} at ${violation.field}: ${violation.message}` });
+      return !violation;
+    });
     // Commands of one order share a partition (keyed by orderId); the first one is the order.
     const firstPerOrder = new Map<string, Command>();
     for (const command of commands) if (!firstPerOrder.has(command.value.orderId)) firstPerOrder.set(command.value.orderId, command);
@@ -89,19 +107,46 @@ export function handleOrders({ db, cache, encodeCreated, eventsTopic, logger }: 
 
     return {
       records,
+      rejected,
+      // Retried by the runtime while it fails (a restarting Redis or PostgreSQL); both steps are idempotent.
       afterCommit: async () => {
-        const results = await Promise.allSettled([
+        await Promise.all([
           markAnnounced(
             db,
             announce.map(({ row }) => row.id),
           ),
           cache.markCommitted([...stored.values()].map(({ row }) => orderViewFrom(row))),
         ]);
-        for (const result of results) {
-          if (result.status === 'rejected')
-            logger.warn({ err: result.reason }, 'post-commit bookkeeping failed; reads fall back to PostgreSQL');
-        }
       },
     };
+  };
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What a dead letter means for its order: `failed`, with the reason, in PostgreSQL (before the
+ * transaction that sends the letter commits) and in the cache (after). The key is the orderId; a
+ * letter without a usable one has no order to mark and is only in the dead-letter topic.
+ */
+export function recordDeadLetters({ db, cache }: Pick<OrderHandlerDeps, 'db' | 'cache'>) {
+  return async (letters: readonly DeadLetter[]) => {
+    const failures = letters.flatMap((letter) =>
+      letter.key && uuid.test(letter.key)
+        ? [
+            {
+              orderId: letter.key,
+              reason: letter.reason,
+              detail: letter.error,
+              sourcePartition: letter.partition,
+              sourceOffset: Number(letter.offset),
+              attempts: letter.attempts,
+            },
+          ]
+        : [],
+    );
+    await recordFailures(db, failures);
+    const failedAt = new Date();
+    return () => cache.markFailed(failures.map((failure) => failedViewFrom({ ...failure, failedAt })));
   };
 }

@@ -33,18 +33,35 @@ const processor = createOrderProcessor({
   sessionTimeoutMs: config.sessionTimeoutMs,
   commandsTopic: config.commandsTopic,
   eventsTopic: config.eventsTopic,
+  deadLetterTopic: config.deadLetterTopic,
 });
 
+// The batch in hand finishes within a transaction's lifetime (the broker aborts it after that anyway).
+const shutdownGraceMs = config.transactionTimeoutMs + 5_000;
 let stopping = false;
+
+/**
+ * SIGTERM/SIGINT: finish the batch in hand, leave the group (its partitions move at once), close the
+ * producers, PostgreSQL and Redis. The process then exits on its own, with 0: nothing is left open.
+ * If anything still holds it after the grace period, it exits 1.
+ */
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping: leaving the consumer group');
-  await processor.stop();
-  await database.close();
-  redis.disconnect();
-  logger.info('stopped');
-  process.exit(0);
+  setTimeout(() => {
+    logger.error({ shutdownGraceMs }, 'shutdown did not finish in time; exiting anyway');
+    process.exit(1);
+  }, shutdownGraceMs).unref();
+  try {
+    await processor.stop();
+    await database.close();
+    redis.disconnect();
+    logger.info('stopped');
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -3,7 +3,7 @@ import type { OrderCreated, OrderCreationRequested } from '@ouro/contracts';
 import type { Database } from '@ouro/db';
 import { type AvroSerde, type Logger, TransactionalProcessor } from '@ouro/messaging';
 import type { Kafka } from 'kafkajs';
-import { handleOrders } from './handle-orders.js';
+import { handleOrders, recordDeadLetters } from './handle-orders.js';
 
 export interface OrderProcessorDeps {
   readonly kafka: Kafka;
@@ -20,6 +20,7 @@ export interface OrderProcessorDeps {
   readonly sessionTimeoutMs?: number;
   readonly commandsTopic: string;
   readonly eventsTopic: string;
+  readonly deadLetterTopic: string;
 }
 
 /** The processor without its connections: tests build it on the real stack with their own topic and group. */
@@ -37,6 +38,7 @@ export function createOrderProcessor(deps: OrderProcessorDeps): TransactionalPro
       eventsTopic: deps.eventsTopic,
       logger: deps.logger,
     }),
+    deadLetters: { topic: deps.deadLetterTopic, record: recordDeadLetters(deps) },
     logger: deps.logger,
     ...(deps.maxBatchSize === undefined ? {} : { maxBatchSize: deps.maxBatchSize }),
     ...(deps.partitionsConsumedConcurrently === undefined ? {} : { partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently }),

@@ -1,7 +1,7 @@
-import type { OrderView } from '@ouro/domain';
+import type { FailedOrderView, OrderRead, OrderView } from '@ouro/domain';
 import type { Redis } from 'ioredis';
 
-/** Published with the orderId whenever an entry turns committed, for long-polling readers. */
+/** Published with the orderId whenever an entry turns committed or failed, for long-polling readers. */
 export const committedChannel = 'ouro:orders:committed';
 
 export interface OrderCacheOptions {
@@ -12,8 +12,9 @@ export interface OrderCacheOptions {
   readonly keyPrefix?: string;
 }
 
-// Status only moves forward, atomically: a committed entry is never replaced, whatever arrives later.
-const markCommittedScript = `
+// Status only moves forward, atomically: a committed entry is never replaced, whatever arrives later
+// (a failed one may be: a replayed dead letter can still commit). One script for both moves.
+const settleScript = `
 local current = redis.call('GET', KEYS[1])
 if current and cjson.decode(current).status == 'committed' then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
@@ -22,7 +23,7 @@ return 1
 `;
 
 interface CacheCommands {
-  ouroMarkCommitted(key: string, value: string, ttl: number, channel: string, orderId: string): Promise<number>;
+  ouroSettle(key: string, value: string, ttl: number, channel: string, orderId: string): Promise<number>;
 }
 
 /**
@@ -41,7 +42,7 @@ export class OrderCache {
     this.pendingTtl = options.pendingTtlSeconds ?? 24 * 3600;
     this.committedTtl = options.committedTtlSeconds ?? 3600;
     this.prefix = options.keyPrefix ?? 'ouro:order:';
-    if (!('ouroMarkCommitted' in redis)) redis.defineCommand('ouroMarkCommitted', { numberOfKeys: 1, lua: markCommittedScript });
+    if (!('ouroSettle' in redis)) redis.defineCommand('ouroSettle', { numberOfKeys: 1, lua: settleScript });
   }
 
   private key(orderId: string): string {
@@ -55,24 +56,27 @@ export class OrderCache {
 
   /** Marks orders committed (idempotent, forward-only) in one round trip. */
   async markCommitted(orders: readonly OrderView[]): Promise<void> {
+    await this.settle(orders.map((order) => ({ ...order, status: 'committed' })));
+  }
+
+  /** Marks orders failed (their commands were dead-lettered), unless already committed. */
+  async markFailed(orders: readonly FailedOrderView[]): Promise<void> {
+    await this.settle(orders);
+  }
+
+  private async settle(orders: readonly OrderRead[]): Promise<void> {
     if (orders.length === 0) return;
     const pipeline = this.redis.pipeline() as unknown as CacheCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
     for (const order of orders) {
-      pipeline.ouroMarkCommitted(
-        this.key(order.orderId),
-        JSON.stringify({ ...order, status: 'committed' }),
-        this.committedTtl,
-        committedChannel,
-        order.orderId,
-      );
+      pipeline.ouroSettle(this.key(order.orderId), JSON.stringify(order), this.committedTtl, committedChannel, order.orderId);
     }
     const results = await pipeline.exec();
     const failure = results?.find(([error]) => error)?.[0];
     if (failure) throw failure;
   }
 
-  async get(orderId: string): Promise<OrderView | undefined> {
+  async get(orderId: string): Promise<OrderRead | undefined> {
     const value = await this.redis.get(this.key(orderId));
-    return value ? (JSON.parse(value) as OrderView) : undefined;
+    return value ? (JSON.parse(value) as OrderRead) : undefined;
   }
 }

@@ -1,4 +1,13 @@
 export { connectDatabase, type Database, type DatabaseHandle } from './database.js';
 export { migrateDatabase, migrationsFolder } from './migrate.js';
-export { findOrder, markAnnounced, orderViewFrom, type PersistOutcome, persistOrders } from './orders.js';
-export { type NewOrderRow, type OrderRow, orders } from './schema.js';
+export {
+  failedViewFrom,
+  findFailure,
+  findOrder,
+  markAnnounced,
+  orderViewFrom,
+  type PersistOutcome,
+  persistOrders,
+  recordFailures,
+} from './orders.js';
+export { type NewOrderFailureRow, type NewOrderRow, type OrderFailureRow, type OrderRow, orderFailures, orders } from './schema.js';

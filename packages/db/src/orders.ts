@@ -1,7 +1,7 @@
-import type { OrderView } from '@ouro/domain';
+import type { FailedOrderView, OrderView } from '@ouro/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from './database.js';
-import { type NewOrderRow, type OrderRow, orders } from './schema.js';
+import { type NewOrderFailureRow, type NewOrderRow, type OrderFailureRow, orderFailures, type OrderRow, orders } from './schema.js';
 
 export interface PersistOutcome {
   readonly row: OrderRow;
@@ -101,4 +101,35 @@ export function orderViewFrom(row: OrderRow): OrderView {
     acceptedAt: row.acceptedAt.getTime(),
     committedAt: row.committedAt.getTime(),
   };
+}
+
+/**
+ * Records that these orders' commands were dead-lettered. Idempotent: a redelivery (or a replay
+ * that fails again) updates the row to the latest failure.
+ */
+export async function recordFailures(db: Database, failures: readonly NewOrderFailureRow[]): Promise<void> {
+  if (failures.length === 0) return;
+  await db
+    .insert(orderFailures)
+    .values([...failures])
+    .onConflictDoUpdate({
+      target: orderFailures.orderId,
+      set: {
+        reason: sql`excluded.reason`,
+        detail: sql`excluded.detail`,
+        sourcePartition: sql`excluded.source_partition`,
+        sourceOffset: sql`excluded.source_offset`,
+        attempts: sql`excluded.attempts`,
+        failedAt: sql`now()`,
+      },
+    });
+}
+
+export async function findFailure(db: Database, orderId: string): Promise<OrderFailureRow | undefined> {
+  const [row] = await db.select().from(orderFailures).where(eq(orderFailures.orderId, orderId)).limit(1);
+  return row;
+}
+
+export function failedViewFrom(row: Pick<OrderFailureRow, 'orderId' | 'reason' | 'detail' | 'failedAt'>): FailedOrderView {
+  return { orderId: row.orderId, status: 'failed', failure: { reason: row.reason, detail: row.detail }, failedAt: row.failedAt.getTime() };
 }

@@ -2,7 +2,7 @@
 export class OrderRejected extends Error {
   override name = 'OrderRejected';
   constructor(
-    readonly code: 'unknown-currency' | 'total-too-large',
+    readonly code: 'unknown-currency' | 'total-too-large' | 'invalid-order',
     message: string,
     readonly field: string,
   ) {

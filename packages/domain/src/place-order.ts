@@ -1,5 +1,5 @@
 import { OrderRejected } from './errors.js';
-import { currencyCodes } from './limits.js';
+import { currencyCodes, orderLimits } from './limits.js';
 import type { OrderItem, PlaceOrder } from './order.js';
 
 /** The facts deciding needs from outside: ids and the clock are arguments, never read here. */
@@ -27,17 +27,50 @@ export function totalCents(items: readonly OrderItem[]): number {
   return items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
 }
 
+const skuPattern = new RegExp(orderLimits.skuPattern);
+const isIntegerIn = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+
+function shapeViolation({ customerId, items }: PlaceOrder): OrderRejected | undefined {
+  const invalid = (message: string, field: string) => new OrderRejected('invalid-order', message, field);
+  if (customerId.length === 0 || customerId.length > orderLimits.customerIdMaxLength) {
+    return invalid(`customerId must have 1 to ${orderLimits.customerIdMaxLength} characters`, '/customerId');
+  }
+  if (items.length === 0 || items.length > orderLimits.maxItems)
+    return invalid(`an order has 1 to ${orderLimits.maxItems} items`, '/items');
+  for (const [index, { sku, quantity, unitPriceCents }] of items.entries()) {
+    if (sku.length > orderLimits.skuMaxLength || !skuPattern.test(sku))
+      return invalid(`"${sku}" is not a valid sku`, `/items/${index}/sku`);
+    if (!isIntegerIn(quantity, 1, orderLimits.maxQuantity)) {
+      return invalid(`quantity must be an integer from 1 to ${orderLimits.maxQuantity}`, `/items/${index}/quantity`);
+    }
+    if (!isIntegerIn(unitPriceCents, 0, orderLimits.maxUnitPriceCents)) {
+      return invalid(`unitPriceCents must be an integer from 0 to ${orderLimits.maxUnitPriceCents}`, `/items/${index}/unitPriceCents`);
+    }
+  }
+  return undefined;
+}
+
 /**
- * Decides whether a request becomes an OrderCreationRequested event. Rules the request schema
- * cannot express live here: a currency ISO 4217 knows, and a total that stays an exact integer.
+ * The domain rules an order must keep, wherever it comes from. order-api's request schema already
+ * enforces the shape ones at the edge; order-processor checks all of them again, because anything
+ * that can write to the commands topic could send an order that breaks them.
  */
-export function decidePlaceOrder(command: PlaceOrder, context: PlaceOrderContext): OrderCreationRequestedData {
+export function orderRuleViolation(command: PlaceOrder): OrderRejected | undefined {
+  const shape = shapeViolation(command);
+  if (shape) return shape;
   if (!knownCurrencies.has(command.currency)) {
-    throw new OrderRejected('unknown-currency', `"${command.currency}" is not an ISO 4217 currency code`, '/currency');
+    return new OrderRejected('unknown-currency', `"${command.currency}" is not an ISO 4217 currency code`, '/currency');
   }
   if (!Number.isSafeInteger(totalCents(command.items))) {
-    throw new OrderRejected('total-too-large', 'the order total exceeds what can be counted exactly in cents', '/items');
+    return new OrderRejected('total-too-large', 'the order total exceeds what can be counted exactly in cents', '/items');
   }
+  return undefined;
+}
+
+/** Decides whether a request becomes an OrderCreationRequested event: only if it keeps every domain rule. */
+export function decidePlaceOrder(command: PlaceOrder, context: PlaceOrderContext): OrderCreationRequestedData {
+  const violation = orderRuleViolation(command);
+  if (violation) throw violation;
   return {
     eventId: context.eventId,
     occurredAt: context.now,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OrderRejected } from './errors.js';
 import { orderCreatedEventId, orderCreatedFrom } from './order-created.js';
-import { decidePlaceOrder, totalCents } from './place-order.js';
+import { decidePlaceOrder, orderRuleViolation, totalCents } from './place-order.js';
 
 const context = {
   orderId: '0190f3c8-0000-7000-8000-000000000001',
@@ -36,10 +36,30 @@ describe('decidePlaceOrder', () => {
     expect(when).toThrow(expect.objectContaining({ code: 'unknown-currency', field: '/currency' }));
   });
 
-  it('rejects a total that cannot be counted exactly', () => {
+  it('rejects a price beyond the limit, which also keeps every total exact', () => {
     const huge = { ...command, items: Array.from({ length: 100 }, () => ({ sku: 'X', quantity: 10_000, unitPriceCents: 1e13 })) };
 
-    expect(() => decidePlaceOrder(huge, context)).toThrow(expect.objectContaining({ code: 'total-too-large' }));
+    expect(() => decidePlaceOrder(huge, context)).toThrow(
+      expect.objectContaining({ code: 'invalid-order', field: '/items/0/unitPriceCents' }),
+    );
+  });
+});
+
+describe('orderRuleViolation', () => {
+  it('accepts an order that keeps every rule', () => {
+    expect(orderRuleViolation(command)).toBeUndefined();
+  });
+
+  it.each([
+    ['no items', { items: [] }, '/items'],
+    ['a zero quantity', { items: [{ sku: 'A-1', quantity: 0, unitPriceCents: 1 }] }, '/items/0/quantity'],
+    ['a fractional quantity', { items: [{ sku: 'A-1', quantity: 1.5, unitPriceCents: 1 }] }, '/items/0/quantity'],
+    ['a negative price', { items: [{ sku: 'A-1', quantity: 1, unitPriceCents: -1 }] }, '/items/0/unitPriceCents'],
+    ['a sku with spaces', { items: [{ sku: 'A 1', quantity: 1, unitPriceCents: 1 }] }, '/items/0/sku'],
+    ['an empty customer', { customerId: '' }, '/customerId'],
+    ['an unknown currency', { currency: 'XYZ' }, '/currency'],
+  ])('names the field of %s', (_name, change, field) => {
+    expect(orderRuleViolation({ ...command, ...change })).toMatchObject({ field });
   });
 });
 

@@ -2,8 +2,9 @@ import type { IHeaders, Message, Producer, TopicMessages } from 'kafkajs';
 
 export interface OutgoingRecord {
   readonly topic: string;
-  readonly key: string;
-  readonly value: Buffer;
+  readonly key: string | null;
+  /** null only for a dead letter of a message that had no value. */
+  readonly value: Buffer | null;
   readonly headers?: IHeaders;
 }
 

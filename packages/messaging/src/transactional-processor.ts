@@ -2,7 +2,29 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
 import { type OutgoingRecord, toTopicMessages } from './batching-producer.js';
+import { type DeadLetter, type DeadLetterReason, deadLetterRecord } from './dead-letters.js';
 import { type Logger, silentLogger } from './logger.js';
+import { isTransient } from './transient.js';
+
+/**
+ * The error as a dead letter states it: the innermost cause (a driver's own error, not the wrapper
+ * that repeats the statement and its parameters), without NUL characters (PostgreSQL text cannot
+ * hold them) and cut to a readable length.
+ */
+export function describeFailure(error: unknown): string {
+  let root = error;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  const code = root instanceof Error ? (root as Error & { code?: unknown }).code : undefined;
+  const text = root instanceof Error ? `${root.name}${typeof code === 'string' ? ` ${code}` : ''}: ${root.message}` : String(root);
+  return text.replaceAll('\u0000', '').slice(0, 1_000);
+}
+
+interface ChunkControl {
+  readonly heartbeat: () => Promise<void>;
+  /** False once the consumer stops or the partition was taken away. */
+  readonly running: () => boolean;
+  readonly resolveOffset: (offset: string) => void;
+}
 
 export interface InputMessage<T> {
   readonly partition: number;
@@ -12,18 +34,30 @@ export interface InputMessage<T> {
   readonly headers: IHeaders;
 }
 
-export interface HandlerResult {
+export interface HandlerResult<T = unknown> {
   /** Written in the same Kafka transaction as the consumed offsets. */
   readonly records: readonly OutgoingRecord[];
+  /** Messages the handler refuses for good (a domain rule is broken): they go to the dead-letter topic. */
+  readonly rejected?: readonly { readonly message: InputMessage<T>; readonly error: string }[];
   /**
    * Runs after the transaction committed, overlapping the partition's next chunk (one at a time, in
-   * order); a failure here is logged, never retried into Kafka.
+   * order). Retried with backoff while it fails, within `afterCommitRetryMs`, then logged.
    */
   readonly afterCommit?: () => Promise<void>;
 }
 
 /** One handler shape: a chunk of one partition's messages in, the records to emit out. */
-export type BatchHandler<T> = (messages: readonly InputMessage<T>[], partition: number) => Promise<HandlerResult>;
+export type BatchHandler<T> = (messages: readonly InputMessage<T>[], partition: number) => Promise<HandlerResult<T>>;
+
+export interface DeadLetterOptions {
+  readonly topic: string;
+  /**
+   * Records what the letters mean for the application (e.g. marks orders failed) before the
+   * transaction that sends them commits; must be idempotent, as a redelivery calls it again. The
+   * returned step runs after the commit, like a handler's `afterCommit`.
+   */
+  readonly record?: (letters: readonly DeadLetter[]) => Promise<(() => Promise<void>) | undefined>;
+}
 
 export interface TransactionalProcessorOptions<T> {
   readonly kafka: Kafka;
@@ -31,13 +65,21 @@ export interface TransactionalProcessorOptions<T> {
   readonly topic: string;
   /** Transactional ids are `<prefix>-<topic>-<partition>`: one producer per input partition. */
   readonly transactionalIdPrefix: string;
+  /** Throws `UndecodableMessage` (or any non-transient error) for a message that can never be decoded. */
   readonly decode: (value: Buffer | null) => Promise<T>;
   readonly handle: BatchHandler<T>;
+  readonly deadLetters: DeadLetterOptions;
   readonly maxBatchSize?: number;
   readonly partitionsConsumedConcurrently?: number;
   readonly transactionTimeoutMs?: number;
   readonly sessionTimeoutMs?: number;
+  /** Backoff between attempts (exponential, full jitter). */
   readonly retry?: BackoffPolicy;
+  /** Attempts of a failing message before it is dead-lettered, counting only non-transient failures. */
+  readonly maxAttempts?: number;
+  /** How long after-commit steps are retried before giving up (logged). */
+  readonly afterCommitRetryMs?: number;
+  readonly isTransient?: (error: unknown) => boolean;
   readonly logger?: Logger;
 }
 
@@ -60,10 +102,12 @@ export class TransactionalProcessor<T> {
   private readonly verified = new Set<number>();
   private readonly logger: Logger;
   private readonly retry: BackoffPolicy;
+  private readonly isTransient: (error: unknown) => boolean;
 
   constructor(private readonly options: TransactionalProcessorOptions<T>) {
     this.logger = options.logger ?? silentLogger;
     this.retry = options.retry ?? { initialMs: 100, maxMs: 5_000 };
+    this.isTransient = options.isTransient ?? isTransient;
     const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -144,57 +188,138 @@ export class TransactionalProcessor<T> {
       this.verified.add(partition);
     }
     const size = this.options.maxBatchSize ?? 500;
+    const running = () => isRunning() && !isStale();
     for (let start = 0; start < messages.length; start += size) {
-      if (!isRunning() || isStale()) return;
+      if (!running()) return;
       const chunk = messages.slice(start, start + size);
-      const done = await this.processWithRetry(partition, chunk, heartbeat, isRunning);
-      if (!done) return;
+      if (!(await this.processWithRetry(partition, chunk, { heartbeat, running, resolveOffset }))) return;
       resolveOffset(chunk[chunk.length - 1]?.offset ?? batch.lastOffset());
       await heartbeat();
     }
     resolveOffset(batch.lastOffset());
   }
 
-  /** Retries a chunk until it commits; gives up only when the consumer is stopping (then the next owner redoes it). */
-  private async processWithRetry(
-    partition: number,
-    chunk: KafkaMessage[],
-    heartbeat: () => Promise<void>,
-    isRunning: () => boolean,
-  ): Promise<boolean> {
+  /**
+   * Retries a chunk until it commits. Transient failures (a dependency down) are retried for as long
+   * as they last: dead-lettering healthy orders during an outage would turn it into lost business.
+   * Other failures count: after `maxAttempts` the chunk is split into single messages, and a single
+   * message that still fails is dead-lettered, so the partition keeps flowing. Gives up only when
+   * the consumer stops (the partition's next owner redoes the work).
+   */
+  private async processWithRetry(partition: number, chunk: KafkaMessage[], control: ChunkControl): Promise<boolean> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    let failures = 0;
+    let lastFailure: unknown;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.processChunk(partition, chunk);
+        const exhausted = failures >= maxAttempts ? { error: lastFailure, attempts: attempt - 1 } : undefined;
+        await this.processChunk(partition, chunk, exhausted);
         return true;
       } catch (error) {
+        const transient = this.isTransient(error);
+        if (!transient) {
+          failures++;
+          lastFailure = error;
+        }
         this.logger.warn(
-          { err: error, partition, firstOffset: chunk[0]?.offset, lastOffset: chunk[chunk.length - 1]?.offset, attempt },
+          { err: error, partition, firstOffset: chunk[0]?.offset, lastOffset: chunk[chunk.length - 1]?.offset, attempt, transient },
           'batch failed; the transaction is aborted and the batch will be retried',
         );
         await this.discardProducer(partition);
-        if (!isRunning()) return false;
+        if (!control.running()) return false;
+        if (failures >= maxAttempts && chunk.length > 1) return this.isolate(partition, chunk, control);
         await sleep(backoffDelay(attempt, this.retry));
-        await heartbeat();
+        await control.heartbeat();
       }
     }
   }
 
-  private async processChunk(partition: number, chunk: KafkaMessage[]): Promise<void> {
-    const inputs = await Promise.all(
-      chunk.map(async (message) => ({
-        partition,
-        offset: message.offset,
-        key: message.key?.toString() ?? null,
-        headers: message.headers ?? {},
-        value: await this.options.decode(message.value),
-      })),
+  /** Processes a chunk that keeps failing one message at a time, so only the culprit is dead-lettered. */
+  private async isolate(partition: number, chunk: KafkaMessage[], control: ChunkControl): Promise<boolean> {
+    this.logger.warn({ partition, size: chunk.length }, 'isolating a failing batch: one message per transaction');
+    for (const message of chunk) {
+      if (!control.running() || !(await this.processWithRetry(partition, [message], control))) return false;
+      control.resolveOffset(message.offset);
+    }
+    return true;
+  }
+
+  private async decodeAll(partition: number, chunk: KafkaMessage[]) {
+    const decoded = await Promise.all(
+      chunk.map(async (message) => {
+        try {
+          const input: InputMessage<T> = {
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            headers: message.headers ?? {},
+            value: await this.options.decode(message.value),
+          };
+          return { input };
+        } catch (error) {
+          // A registry that cannot be reached fails the chunk (retried); a bad message is dead-lettered.
+          if (this.isTransient(error)) throw error;
+          return { letter: this.letter(partition, message, 'undecodable', error, 1) };
+        }
+      }),
     );
-    const { records, afterCommit } = await this.options.handle(inputs, partition);
+    return {
+      inputs: decoded.flatMap((entry) => (entry.input ? [entry.input] : [])),
+      letters: decoded.flatMap((entry) => (entry.letter ? [entry.letter] : [])),
+    };
+  }
+
+  private letter(partition: number, message: KafkaMessage, reason: DeadLetterReason, error: unknown, attempts: number): DeadLetter {
+    return {
+      topic: this.options.topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      value: message.value,
+      headers: message.headers ?? {},
+      reason,
+      error: describeFailure(error),
+      attempts,
+    };
+  }
+
+  /**
+   * One chunk in one Kafka transaction: the handler's records, the dead letters and the consumed
+   * offset commit together. With `exhausted`, the chunk (one message) has used up its attempts and
+   * is dead-lettered without running the handler again.
+   */
+  private async processChunk(
+    partition: number,
+    chunk: KafkaMessage[],
+    exhausted?: { readonly error: unknown; readonly attempts: number },
+  ): Promise<void> {
+    let records: readonly OutgoingRecord[] = [];
+    let letters: DeadLetter[];
+    let afterCommit: (() => Promise<void>) | undefined;
+    if (exhausted === undefined) {
+      const decoded = await this.decodeAll(partition, chunk);
+      const result = decoded.inputs.length > 0 ? await this.options.handle(decoded.inputs, partition) : { records: [] };
+      records = result.records;
+      afterCommit = result.afterCommit;
+      const byOffset = new Map(chunk.map((message) => [message.offset, message]));
+      letters = [
+        ...decoded.letters,
+        ...(result.rejected ?? []).flatMap(({ message, error }) => {
+          const raw = byOffset.get(message.offset);
+          return raw ? [this.letter(partition, raw, 'rejected', error, 1)] : [];
+        }),
+      ];
+    } else {
+      letters = chunk.map((message) => this.letter(partition, message, 'failing', exhausted.error, exhausted.attempts));
+    }
+    const afterLetters = letters.length > 0 ? await this.options.deadLetters.record?.(letters) : undefined;
+    const outgoing = [...records, ...letters.map((letter) => deadLetterRecord(letter, this.options.deadLetters.topic))];
+
     const producer = await this.producerFor(partition);
     const transaction = await producer.transaction();
     try {
-      if (records.length > 0) {
-        await transaction.sendBatch({ acks: -1, topicMessages: toTopicMessages(records) });
+      if (outgoing.length > 0) {
+        await transaction.sendBatch({ acks: -1, topicMessages: toTopicMessages(outgoing) });
       }
       const last = chunk[chunk.length - 1];
       if (!last) return;
@@ -207,14 +332,36 @@ export class TransactionalProcessor<T> {
       await transaction.abort().catch(() => {});
       throw error;
     }
+    if (letters.length > 0) {
+      this.logger.warn(
+        { partition, letters: letters.map(({ offset, key, reason, error, attempts }) => ({ offset, key, reason, error, attempts })) },
+        'dead-lettered',
+      );
+    }
     // The records are visible now. Bookkeeping after the commit runs behind the partition's next
     // chunk instead of in front of it, at most one step deep: the previous one is awaited first.
     await this.trailing.get(partition);
-    this.trailing.set(
-      partition,
-      (afterCommit?.() ?? Promise.resolve()).catch((error: unknown) =>
-        this.logger.warn({ err: error, partition }, 'after-commit step failed'),
-      ),
-    );
+    const steps = [afterCommit, afterLetters].filter((step) => step !== undefined);
+    this.trailing.set(partition, this.retryAfterCommit(partition, steps));
+  }
+
+  /** Post-commit bookkeeping, retried with backoff (a Redis or PostgreSQL restart must not leave it undone). */
+  private async retryAfterCommit(partition: number, steps: readonly (() => Promise<void>)[]): Promise<void> {
+    const deadline = Date.now() + (this.options.afterCommitRetryMs ?? 60_000);
+    for (const step of steps) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await step();
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) {
+            this.logger.error({ err: error, partition, attempt }, 'after-commit step failed; giving up');
+            break;
+          }
+          this.logger.warn({ err: error, partition, attempt }, 'after-commit step failed; retrying');
+          await sleep(backoffDelay(attempt, this.retry));
+        }
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { OrderView } from '@ouro/domain';
+import type { OrderRead } from '@ouro/domain';
 import type { OrderService } from '../order-service.js';
 import { OrderNotFound } from '../problems.js';
 import { Accepted, Order, OrderParams, OrderQuery, PlaceOrderBody, PlaceOrderHeaders, Problem } from './schemas.js';
@@ -11,7 +11,8 @@ export interface OrderRoutesOptions {
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
-function present(view: OrderView) {
+function present(view: OrderRead) {
+  if (view.status === 'failed') return { orderId: view.orderId, status: view.status, failure: view.failure, failedAt: iso(view.failedAt) };
   return {
     orderId: view.orderId,
     status: view.status,
@@ -53,7 +54,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
     {
       schema: {
         summary: 'Read an order',
-        description: 'From the cache first (pending or committed), then PostgreSQL. `waitFor=committed` long-polls.',
+        description:
+          'From the cache first (pending, committed or failed), then PostgreSQL. `waitFor=committed` long-polls until committed or failed.',
         params: OrderParams,
         querystring: OrderQuery,
         response: { 200: Order, 400: Problem, 404: Problem, 503: Problem },

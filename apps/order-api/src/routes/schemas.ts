@@ -43,7 +43,17 @@ export const OrderQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const Order = Type.Object({
+export const FailedOrder = Type.Object({
+  orderId: Type.String({ format: 'uuid' }),
+  status: Type.Literal('failed'),
+  failure: Type.Object({
+    reason: Type.String({ description: 'undecodable, rejected (a domain rule is broken) or failing (kept failing)' }),
+    detail: Type.String(),
+  }),
+  failedAt: Type.String({ format: 'date-time' }),
+});
+
+export const StoredOrder = Type.Object({
   orderId: Type.String({ format: 'uuid' }),
   status: Type.Union([Type.Literal('pending'), Type.Literal('committed')]),
   customerId: Type.String(),
@@ -53,6 +63,9 @@ export const Order = Type.Object({
   acceptedAt: Type.String({ format: 'date-time' }),
   committedAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
+
+/** pending or committed with the order's data; failed (dead-lettered) with the reason. */
+export const Order = Type.Union([StoredOrder, FailedOrder]);
 
 export const Problem = Type.Object(
   {
