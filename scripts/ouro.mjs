@@ -102,6 +102,7 @@ const commands = {
   bench: 'apps/bench/src/main.ts',
   verify: 'packages/reconciler/src/cli.ts',
   dlq: 'apps/order-processor/src/dlq.ts',
+  chaos: 'apps/chaos/src/main.ts',
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '@ouro/messaging';
+import type { AcceptedEntry } from '@ouro/reconciler';
+
+export interface LoadOptions {
+  /** The order-api instances alive now; each attempt goes to the next one. */
+  readonly targets: () => readonly string[];
+  readonly ratePerSecond: number;
+  /** One attempt's limit; a timeout counts as ambiguous. */
+  readonly requestTimeoutMs?: number;
+  /** How long a request keeps retrying after its first attempt before it is left unresolved. */
+  readonly retryForMs?: number;
+}
+
+export interface LoadStats {
+  readonly started: number;
+  readonly accepted: number;
+  readonly unresolved: number;
+  /** Definite refusals (4xx): a client bug or a server bug, never expected here. */
+  readonly refused: number;
+  readonly inFlight: number;
+  readonly retries: number;
+}
+
+/** A request the client gave up on after a definite 4xx: recorded beside the reconciler's entries. */
+export interface Refusal {
+  readonly key: string;
+  readonly status: number;
+  readonly body: string;
+}
+
+let sequence = 0;
+
+function order() {
+  sequence++;
+  return {
+    customerId: `chaos-customer-${sequence % 97}`,
+    currency: 'EUR',
+    items: [
+      { sku: `SKU-${sequence % 31}`, quantity: 1 + (sequence % 3), unitPriceCents: 100 + (sequence % 900) },
+      ...(sequence % 4 === 0 ? [{ sku: 'GIFT-WRAP', quantity: 1, unitPriceCents: 250 }] : []),
+    ],
+  };
+}
+
+/**
+ * A steady stream of POST /orders as a careful client sends them: each request has an
+ * Idempotency-Key, and on a 5xx, a timeout or a refused connection it retries with the same key and
+ * body (exponential backoff with jitter), on the next instance. Each logical request is recorded
+ * for the reconciler: its orderId once some attempt got 202, and whether any attempt was ambiguous.
+ */
+export class LoadGenerator {
+  private readonly entries: AcceptedEntry[] = [];
+  private readonly refusals: Refusal[] = [];
+  private readonly pending = new Set<Promise<void>>();
+  private stats = { started: 0, accepted: 0, unresolved: 0, refused: 0, retries: 0 };
+  private running = false;
+  private next = 0;
+  private ticker: Promise<void> | undefined;
+
+  constructor(private readonly options: LoadOptions) {}
+
+  start(): void {
+    this.running = true;
+    const startedAt = Date.now();
+    this.ticker = (async () => {
+      while (this.running) {
+        const due = Math.floor(((Date.now() - startedAt) / 1000) * this.options.ratePerSecond);
+        while (this.stats.started < due) {
+          this.stats.started++;
+          const request = this.send().finally(() => this.pending.delete(request));
+          this.pending.add(request);
+        }
+        await sleep(10);
+      }
+    })();
+  }
+
+  /** Stops starting requests, waits for those in flight to settle (retries included) and returns the record. */
+  async stop(): Promise<{ entries: AcceptedEntry[]; refusals: Refusal[] }> {
+    this.running = false;
+    await this.ticker;
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    return { entries: [...this.entries], refusals: [...this.refusals] };
+  }
+
+  get progress(): LoadStats {
+    return { ...this.stats, inFlight: this.pending.size };
+  }
+
+  private target(): string | undefined {
+    const targets = this.options.targets();
+    if (targets.length === 0) return undefined;
+    return targets[this.next++ % targets.length];
+  }
+
+  private async send(): Promise<void> {
+    const key = randomUUID();
+    const body = JSON.stringify(order());
+    const giveUpAt = Date.now() + (this.options.retryForMs ?? 90_000);
+    let ambiguous = false;
+    for (let attempt = 1; ; attempt++) {
+      const target = this.target();
+      if (target) {
+        try {
+          const response = await fetch(`${target}/orders`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': key },
+            body,
+            signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
+          });
+          const text = await response.text();
+          if (response.status === 202) {
+            const { orderId } = JSON.parse(text) as { orderId: string };
+            this.entries.push({ key, outcome: 'accepted', orderId, attempts: attempt, ambiguous });
+            this.stats.accepted++;
+            return;
+          }
+          if (response.status < 500) {
+            this.refusals.push({ key, status: response.status, body: text.slice(0, 500) });
+            this.stats.refused++;
+            return;
+          }
+          ambiguous = true;
+        } catch (error) {
+          // A reset or a timeout: the request may or may not have reached the server. A refused
+          // connection never carried it.
+          if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED') ambiguous = true;
+        }
+      }
+      if (Date.now() > giveUpAt) {
+        this.entries.push({ key, outcome: 'unresolved', attempts: attempt, ambiguous });
+        this.stats.unresolved++;
+        return;
+      }
+      this.stats.retries++;
+      await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 2_000 }));
+    }
+  }
+}
