@@ -13,7 +13,7 @@ export interface RunningApp {
   readonly url: string;
   /** Every log line so far, for failure messages. */
   readonly output: string[];
-  /** Sends `signal` and resolves with the exit code (or signal name) once the process is gone. */
+  /** Sends `signal` and resolves with the exit code (or signal name) once the process is gone and its output read. */
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
@@ -58,8 +58,9 @@ export function startScript(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  // 'close', not 'exit': by then the process's output has been read to the end, so `output` is complete.
   const exited = new Promise<number | string>((resolveExit) =>
-    child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown')),
+    child.once('close', (code, signal) => resolveExit(code ?? signal ?? 'unknown')),
   );
 
   return new Promise((resolveStart, reject) => {

@@ -1,5 +1,6 @@
 export { type AppName, type LogLine, listening, type RunningApp, type StartOptions, startApp, startScript } from './app-process.js';
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
+export { type LoggedLine, loggedLines, waitForLog } from './logs.js';
 export { stackEnv } from './stack-env.js';
 export { uniqueName } from './unique-name.js';
