@@ -4,7 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { OrderService } from './order-service.js';
 import { metrics } from './plugins/metrics.js';
-import { problemDetails } from './plugins/problem-details.js';
+import { problemDetails, sendProblem } from './plugins/problem-details.js';
+import { HttpProblem } from './problems.js';
 import { healthRoutes, type ReadinessChecks } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
 
@@ -17,6 +18,45 @@ export interface AppDeps {
   readonly requestLogging?: boolean;
 }
 
+const shuttingDown = new HttpProblem(
+  503,
+  'shutting-down',
+  'Service shutting down',
+  'this instance is shutting down; send the request again (another instance will take it)',
+  {},
+  { 'retry-after': '1' },
+);
+
+/**
+ * `orders` whose long-polls answer at once with what is known (usually `pending`) when `closing`
+ * aborts: a shutdown waits for the requests in flight and must not wait out API_MAX_WAIT_MS for
+ * a commit that may never come. The abandoned wait ends on its next read once the connections
+ * are closed, or at its own deadline. (A signal taken by `OrderService.waitForCommitted` itself
+ * would end it at once.)
+ */
+function answeringEarlyOnClose(orders: OrderService, closing: AbortSignal): OrderService {
+  const waitForCommitted: OrderService['waitForCommitted'] = async (orderId, timeoutMs) => {
+    if (closing.aborted) return orders.getOrder(orderId);
+    let onClose = () => {};
+    const closed = new Promise<void>((resolve) => {
+      onClose = resolve;
+      closing.addEventListener('abort', onClose, { once: true });
+    });
+    try {
+      return await Promise.race([orders.waitForCommitted(orderId, timeoutMs), closed.then(() => orders.getOrder(orderId))]);
+    } finally {
+      closing.removeEventListener('abort', onClose);
+    }
+  };
+  return new Proxy(orders, {
+    get(target, property) {
+      if (property === 'waitForCommitted') return waitForCommitted;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** The HTTP app without a listening socket: `main.ts` listens, tests call `inject()`. */
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
@@ -24,8 +64,22 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     // Strict validation: unknown fields are refused, not silently dropped; "2" is not 2.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is plain JSON written past every hook; the hooks below refuse with problem+json.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // close() (main.ts, on SIGTERM): the server stops listening and Node closes idle keep-alive
+  // connections; requests in flight finish. Their answers say `Connection: close`, or the client
+  // would keep the connection open and close() would wait out keepAliveTimeout (72 s) for it.
+  // Requests that still arrive on an open connection are refused, and long-polls answer at once.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing.signal.aborted) return sendProblem(shuttingDown, request, reply);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing.signal.aborted) reply.header('connection', 'close');
+  });
 
   // Request logs are written at `info`; without them, routes log from `warn` up.
   if (deps.requestLogging === false) {
@@ -48,7 +102,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(healthRoutes, { checks: deps.readiness });
-  await app.register(orderRoutes, { orders: deps.orders, maxWaitMs: deps.maxWaitMs ?? 30_000 });
+  await app.register(orderRoutes, { orders: answeringEarlyOnClose(deps.orders, closing.signal), maxWaitMs: deps.maxWaitMs ?? 30_000 });
   app.addHook('onSend', async (request, reply) => {
     if (request.routeOptions.url === '/orders' && request.method === 'POST' && reply.statusCode === 202) app.metrics.ordersAccepted.inc();
   });
