@@ -100,6 +100,8 @@ export class TransactionalProcessor<T> {
   private readonly trailing = new Map<number, Promise<void>>();
   /** Partitions fenced and offset-checked since the last (re)join. */
   private readonly verified = new Set<number>();
+  /** Whether the broker answered this member's LeaveGroup (set while stopping). */
+  private leftGroup = false;
   private readonly logger: Logger;
   private readonly retry: BackoffPolicy;
   private readonly isTransient: (error: unknown) => boolean;
@@ -121,6 +123,10 @@ export class TransactionalProcessor<T> {
       this.verified.clear();
       this.logger.info({ assignment: payload.memberAssignment }, 'joined the consumer group');
     });
+    // kafkajs swallows a failed LeaveGroup on disconnect: the broker's answer is the only sign it was sent.
+    this.consumer.on(this.consumer.events.REQUEST, ({ payload }) => {
+      if (payload.apiName === 'LeaveGroup') this.leftGroup = true;
+    });
   }
 
   async start(): Promise<void> {
@@ -135,13 +141,26 @@ export class TransactionalProcessor<T> {
     });
   }
 
-  /** Leaves the group cleanly; an open transaction is aborted by its producer's disconnect or times out. */
+  /**
+   * Stops cleanly. kafkajs lets the batch in hand finish (its chunk's transaction commits, or aborts
+   * and the partition's next owner redoes it), then sends LeaveGroup, so the group hands the
+   * partitions to the other members at once instead of after the session timeout. Only then are the
+   * producers closed: a kafkajs producer's disconnect does not abort an open transaction, which would
+   * hold back read_committed readers of its partitions until the transaction timeout or a fence.
+   */
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
-    await Promise.allSettled(this.trailing.values());
-    await Promise.allSettled([...this.producers.values()].map((producer) => producer.disconnect()));
-    this.producers.clear();
-    await this.admin.disconnect();
+    this.leftGroup = false;
+    try {
+      await this.consumer.disconnect();
+      const { groupId } = this.options;
+      if (this.leftGroup) this.logger.info({ groupId }, 'left the consumer group');
+      else this.logger.warn({ groupId }, 'did not leave the consumer group: its partitions move after the session timeout');
+    } finally {
+      await Promise.allSettled(this.trailing.values());
+      await Promise.allSettled([...this.producers.values()].map((producer) => producer.disconnect()));
+      this.producers.clear();
+      await this.admin.disconnect();
+    }
   }
 
   private async producerFor(partition: number): Promise<Producer> {
