@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests are named by scope: *.unit.spec.ts (pure logic, no I/O), *.int.spec.ts (one adapter against
-// the real service), *.e2e.spec.ts (the apps together). `vitest run --project unit` runs one scope.
+// the real service), *.e2e.spec.ts (the apps together), *.chaos.spec.ts (fault injection: it crashes
+// the stack's services, so it runs alone, one file at a time, after the others).
+// `vitest run --project unit` runs one scope.
 const exclude = ['**/node_modules/**', '**/.stack/**', '**/dist/**'];
 
 export default defineConfig({
@@ -26,6 +28,17 @@ export default defineConfig({
           globalSetup: ['infra/src/require-stack.ts', 'scripts/provision-for-tests.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['**/*.chaos.spec.ts'],
+          exclude,
+          globalSetup: ['infra/src/require-stack.ts', 'scripts/provision-for-tests.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -44,16 +44,33 @@ await mustPass('typecheck', bin('turbo'), ['run', 'typecheck', '--output-logs=er
 await mustPass('typecheck (scripts)', bin('tsc'), ['--noEmit', '-p', '.']);
 await mustPass('build', bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
 
-const results = join(config.stateDir, 'vitest-results.json');
 mkdirSync(config.stateDir, { recursive: true });
-rmSync(results, { force: true });
-const code = await phase('tests', () =>
-  exec(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)]),
-);
-if (existsSync(results)) {
-  const summary = JSON.parse(readFileSync(results, 'utf8')) as VitestJson;
-  const skipped = summary.numPendingTests + summary.numTodoTests;
-  console.log(`\n${bold('tests:')} ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`);
+const extraArgs = process.argv.slice(2);
+
+/** One vitest run with its JSON summary, so both runs add up to one line. */
+async function vitest(name: string, projects: readonly string[]): Promise<{ code: number; summary?: VitestJson }> {
+  const results = join(config.stateDir, `vitest-${name}.json`);
+  rmSync(results, { force: true });
+  const code = await phase(name, () =>
+    exec(bin('vitest'), [
+      'run',
+      ...projects.flatMap((project) => ['--project', project]),
+      '--passWithNoTests',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${results}`,
+      ...extraArgs,
+    ]),
+  );
+  return existsSync(results) ? { code, summary: JSON.parse(readFileSync(results, 'utf8')) as VitestJson } : { code };
 }
+
+// Fault injection crashes and restarts the stack's services: it runs after every other test, alone.
+const runs = [await vitest('tests', ['unit', 'int', 'e2e']), await vitest('chaos', ['chaos'])];
+const total = (pick: (summary: VitestJson) => number) => runs.reduce((sum, run) => sum + (run.summary ? pick(run.summary) : 0), 0);
+console.log(
+  `\n${bold('tests:')} ${total((s) => s.numPassedTests)} passed, ${total((s) => s.numFailedTests)} failed, ${total((s) => s.numPendingTests + s.numTodoTests)} skipped`,
+);
+const code = runs.find((run) => run.code !== 0)?.code ?? 0;
 console.log('The stack is left running for the next run; `npm run stack -- down` stops it.');
 process.exit(code);

@@ -1,0 +1,58 @@
+// The fault-injection scenarios of `npm run chaos`, shorter, as tests. They crash and restart the
+// stack's own services, so `npm test` runs them on their own, after every other test.
+import { loadConnections } from '@ouro/config';
+import { kafkaAddresses, loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/infra';
+import { formatReport } from '@ouro/reconciler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Progress } from '../src/progress.js';
+import { runScenario } from '../src/run.js';
+import { scenarios } from '../src/scenarios.js';
+
+const durationMs = Number(process.env.CHAOS_TEST_DURATION_SECONDS ?? 15) * 1000;
+const ratePerSecond = Number(process.env.CHAOS_TEST_RATE ?? 40);
+const stack = loadStackConfig();
+let cluster: StackConfig;
+
+beforeAll(async () => {
+  cluster = loadStackConfig({ ...process.env, KAFKA_BROKERS: process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:39092', KAFKA_NODES: '3' });
+  await stackUp(cluster, ['kafka']);
+}, 300_000);
+
+afterAll(async () => {
+  await stackDown(cluster, ['kafka']);
+}, 120_000);
+
+describe('under faults, nothing is lost, doubled or invented', () => {
+  it.each(scenarios.map((scenario) => [scenario.name, scenario] as const))(
+    '%s',
+    async (_name, scenario) => {
+      const result = await runScenario(scenario, {
+        durationMs,
+        ratePerSecond,
+        convergeTimeoutMs: 90_000,
+        connections: scenario.cluster ? { ...loadConnections(), kafkaBrokers: kafkaAddresses(cluster) } : loadConnections(),
+        stack: scenario.cluster ? cluster : stack,
+        progress: new Progress(),
+      });
+      const failure = result.ok ? '' : `${formatReport(result.report)}\n${result.tails ?? ''}`;
+      // the faults really happened, and load was really served through them
+      expect(result.faultErrors, failure).toEqual([]);
+      expect(result.faults.length).toBeGreaterThanOrEqual(scenario.steps.length);
+      expect(result.accepted).toBeGreaterThan(0);
+      // and every invariant holds once the system is at rest
+      expect({ lost: result.lost, duplicated: result.duplicated, ghosts: result.ghosts, violations: result.violations }, failure).toEqual({
+        lost: 0,
+        duplicated: 0,
+        ghosts: 0,
+        violations: [],
+      });
+      expect({ deadLettered: result.deadLettered, unresolved: result.unresolved, refused: result.refused }).toEqual({
+        deadLettered: 0,
+        unresolved: 0,
+        refused: 0,
+      });
+      expect(result.convergeMs, failure).not.toBeNull();
+    },
+    300_000,
+  );
+});
