@@ -35,6 +35,24 @@ describe('OrderCache', () => {
     expect(await cache.get(order.orderId)).toMatchObject({ status: 'committed' });
   });
 
+  it('marks a pending order failed, with the reason; a failed one can still commit (a replayed dead letter), a committed one never fails', async () => {
+    const failed = view();
+    await cache.putPending(failed);
+    await cache.markFailed([
+      { orderId: failed.orderId, status: 'failed', failure: { reason: 'rejected', detail: 'quantity' }, failedAt: 3 },
+    ]);
+    expect(await cache.get(failed.orderId)).toMatchObject({ status: 'failed', failure: { reason: 'rejected' } });
+    await cache.markCommitted([{ ...failed, committedAt: 4 }]);
+    expect(await cache.get(failed.orderId)).toMatchObject({ status: 'committed', committedAt: 4 });
+
+    const committed = view();
+    await cache.markCommitted([{ ...committed, committedAt: 2 }]);
+    await cache.markFailed([
+      { orderId: committed.orderId, status: 'failed', failure: { reason: 'rejected', detail: 'late' }, failedAt: 3 },
+    ]);
+    expect(await cache.get(committed.orderId)).toMatchObject({ status: 'committed' });
+  });
+
   it('keeps the first committed entry when marked twice', async () => {
     const order = view();
     await cache.markCommitted([{ ...order, committedAt: 2 }]);

@@ -60,6 +60,8 @@ export async function readToEnd(kafka: Kafka, topic: string, { timeoutMs = 60_00
     return records;
   } finally {
     await consumer.disconnect();
+    // The reader's group existed only for this read.
+    await admin.deleteGroups([groupId]).catch(() => {});
     await admin.disconnect();
   }
 }
