@@ -1,6 +1,6 @@
 import { createKafka, createRegistry } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
-import { type RunningApp, readToEnd, stackEnv, startApp, uniqueName } from '@ouro/testing';
+import { type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -34,7 +34,15 @@ async function rowsFor(orderId: string): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * The order's OrderCreated records, once the processor has committed everything it was sent. Not
+ * sooner: `committed` in GET means stored in PostgreSQL, which precedes the Kafka commit that
+ * makes the event visible (by one transaction).
+ */
 async function orderCreatedRecords(orderId: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await waitForGroupToCatchUp(admin, deployment.groupId, deployment.commandsTopic).finally(() => admin.disconnect());
   const records = await readToEnd(kafka, deployment.eventsTopic);
   return records.filter((record) => record.key === orderId);
 }

@@ -366,7 +366,7 @@ export class TransactionalProcessor<T> {
 
   /** Post-commit bookkeeping, retried with backoff (a Redis or PostgreSQL restart must not leave it undone). */
   private async retryAfterCommit(partition: number, steps: readonly (() => Promise<void>)[]): Promise<void> {
-    const deadline = Date.now() + (this.options.afterCommitRetryMs ?? 60_000);
+    const deadline = Date.now() + (this.options.afterCommitRetryMs ?? 20_000);
     for (const step of steps) {
       for (let attempt = 1; ; attempt++) {
         try {
