@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { loadStackConfig } from './config.js';
-import type { ServiceName } from './service.js';
+import { loadStackConfig, type StackConfig } from './config.js';
+import { kafkaAddresses } from './kafka-cluster.js';
+import type { ProcessName } from './service.js';
 import { serviceNames, services, stackDown, stackReset, stackStatus, stackUp } from './stack.js';
-import { red } from './ui.js';
+import { dim, red, say } from './ui.js';
 
-const usage = `Usage: npm run stack -- <command> [service…]
+const usage = `Usage: npm run stack -- <command> [service…] [--brokers 1|3]
 
   up [service…]        install what is missing, start, wait until each answers
   down [service…]      stop what this stack started
@@ -13,37 +14,61 @@ const usage = `Usage: npm run stack -- <command> [service…]
   logs <service> [-f]  the service's log (-f follows it)
   reset [--all]        stop and delete the data (--all: the downloads too)
 
-Services: ${serviceNames.join(', ')}. Addresses come from the environment (see .env.example).`;
+Services: ${serviceNames.join(', ')}; kafka-1, kafka-2, kafka-3 name one node of a cluster (kafka is all of them).
+--brokers 3 runs Kafka as a cluster of three nodes (also KAFKA_NODES=3); the default is one.
+Addresses come from the environment (see .env.example).`;
 
-function parseServices(names: readonly string[]): ServiceName[] | undefined {
-  if (names.length === 0) return undefined;
-  for (const name of names) {
-    if (!serviceNames.includes(name as ServiceName)) throw new Error(`unknown service "${name}" (one of ${serviceNames.join(', ')})`);
+/**
+ * The node count from --brokers, else KAFKA_NODES. Without either, the commands follow what this
+ * stack runs: after `up --brokers 3`, a bare `status` or `down` means that cluster.
+ */
+function configFor(brokers: string | undefined): StackConfig {
+  if (brokers !== undefined) {
+    if (brokers !== '1' && brokers !== '3')
+      throw new Error(`--brokers ${brokers}: 1, or 3 for a cluster (two nodes would survive no failure)`);
+    return loadStackConfig({ ...process.env, KAFKA_NODES: brokers });
   }
-  return names as ServiceName[];
+  if (process.env.KAFKA_NODES?.trim()) return loadStackConfig();
+  const cluster = loadStackConfig({ ...process.env, KAFKA_NODES: '3' });
+  if (!services(cluster, ['kafka']).some((node) => node.isOwned())) return loadStackConfig();
+  say(dim('·'), 'kafka', dim('a cluster of 3 nodes started by this stack is running: as with --brokers 3'));
+  return cluster;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { all: { type: 'boolean' }, follow: { type: 'boolean', short: 'f' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      all: { type: 'boolean' },
+      brokers: { type: 'string' },
+      follow: { type: 'boolean', short: 'f' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...rest] = positionals;
-  const config = loadStackConfig();
+  if (command === undefined || values.help) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  const config = configFor(values.brokers);
+  const named = rest.length > 0 ? (rest as ProcessName[]) : undefined;
   switch (command) {
     case 'up':
-      await stackUp(config, parseServices(rest));
+      await stackUp(config, named);
+      if (config.kafka.nodes > 1 && (named === undefined || named.includes('kafka'))) {
+        console.log(`\nApps reach every node with: KAFKA_BROKERS=${kafkaAddresses(config).join(',')}`);
+      }
       return 0;
     case 'down':
-      await stackDown(config, parseServices(rest));
+      await stackDown(config, named);
       return 0;
     case 'status':
       return (await stackStatus(config)) ? 0 : 1;
     case 'logs': {
-      const [service] = services(config, parseServices(rest.slice(0, 1)) ?? ['kafka']);
-      if (!service) return 2;
-      const tail = spawn('tail', ['-n', '100', ...(values.follow ? ['-F'] : []), service.logFile], { stdio: 'inherit' });
+      // `kafka` with several nodes: all of their logs, each under its file name.
+      const files = services(config, named?.slice(0, 1) ?? ['kafka']).map((service) => service.logFile);
+      const tail = spawn('tail', ['-n', '100', ...(values.follow ? ['-F'] : []), ...files], { stdio: 'inherit' });
       return new Promise((resolve) => tail.on('close', (code) => resolve(code ?? 0)));
     }
     case 'reset':
@@ -51,7 +76,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     default:
       console.log(usage);
-      return values.help ? 0 : 2;
+      return 2;
   }
 }
 

@@ -1,11 +1,21 @@
 import { resolve } from 'node:path';
-import { loadConnections, parseHostPort } from '@ouro/config';
+import { ConfigError, loadConnections, oneOf, parseHostPort } from '@ouro/config';
 
 /** Where every service of the local stack listens, and where its files live. */
 export interface StackConfig {
   readonly root: string;
   readonly stateDir: string;
-  readonly kafka: { readonly host: string; readonly port: number; readonly controllerPort: number; readonly heap: string };
+  /**
+   * Node 1 of Kafka listens on `port` (controller `controllerPort`); node i of a cluster of `nodes`
+   * listens on `port + 2(i-1)`, its controller one above.
+   */
+  readonly kafka: {
+    readonly host: string;
+    readonly port: number;
+    readonly controllerPort: number;
+    readonly heap: string;
+    readonly nodes: number;
+  };
   readonly registry: { readonly url: string; readonly host: string; readonly port: number; readonly heap: string };
   readonly postgres: {
     readonly url: string;
@@ -17,15 +27,33 @@ export interface StackConfig {
   readonly redis: { readonly url: string; readonly host: string; readonly port: number };
 }
 
-/** The local stack runs the first broker of KAFKA_BROKERS and the other addresses as they are. */
+/** One node, or a quorum of three that survives the loss of one. Two would survive nothing. */
+const kafkaNodeCounts = ['1', '3'] as const;
+
+function loadKafka(env: NodeJS.ProcessEnv, firstBroker: string): StackConfig['kafka'] {
+  const { host, port } = parseHostPort(firstBroker, 'KAFKA_BROKERS');
+  const nodes = Number(oneOf(env, 'KAFKA_NODES', kafkaNodeCounts, '1'));
+  const controllerPort = Number(env.KAFKA_CONTROLLER_PORT?.trim() || port + 1);
+  if (nodes > 1 && controllerPort !== port + 1) {
+    // The nodes take every other port from the first one: a controller elsewhere would collide.
+    throw new ConfigError(`KAFKA_CONTROLLER_PORT=${controllerPort} applies to a single node only; a cluster uses broker port + 1`);
+  }
+  // Three JVMs on a small machine: each gets less than the single node does.
+  const heap = env.KAFKA_HEAP?.trim() || (nodes > 1 ? '512m' : '768m');
+  return Object.freeze({ host, port, controllerPort, heap, nodes });
+}
+
+/**
+ * The local stack runs Kafka from the first address of KAFKA_BROKERS (KAFKA_NODES nodes from there
+ * on) and the other services at their addresses as they are.
+ */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, root = resolve(import.meta.dirname, '../..')): StackConfig {
   const connections = loadConnections(env);
-  const kafka = parseHostPort(connections.kafkaBrokers[0] ?? '', 'KAFKA_BROKERS');
   const database = new URL(connections.databaseUrl);
   return Object.freeze({
     root,
     stateDir: resolve(root, env.OURO_STACK_DIR ?? '.stack'),
-    kafka: Object.freeze({ ...kafka, controllerPort: Number(env.KAFKA_CONTROLLER_PORT ?? kafka.port + 1), heap: env.KAFKA_HEAP ?? '768m' }),
+    kafka: loadKafka(env, connections.kafkaBrokers[0] ?? ''),
     registry: Object.freeze({
       url: connections.schemaRegistryUrl,
       ...parseHostPort(connections.schemaRegistryUrl, 'SCHEMA_REGISTRY_URL'),

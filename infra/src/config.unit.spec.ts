@@ -5,7 +5,7 @@ describe('loadStackConfig', () => {
   it('runs the services at the default addresses, with data under .stack', () => {
     const config = loadStackConfig({}, '/repo');
 
-    expect(config.kafka).toMatchObject({ host: '127.0.0.1', port: 9092, controllerPort: 9093 });
+    expect(config.kafka).toMatchObject({ host: '127.0.0.1', port: 9092, controllerPort: 9093, nodes: 1, heap: '768m' });
     expect(config.registry).toMatchObject({ host: '127.0.0.1', port: 8081 });
     expect(config.postgres).toMatchObject({ host: '127.0.0.1', port: 5432, database: 'ouro', user: 'ouro' });
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379 });
@@ -29,5 +29,18 @@ describe('loadStackConfig', () => {
     expect(config.postgres).toMatchObject({ port: 15432, database: 'orders', user: 'app' });
     expect(config.redis.port).toBe(16379);
     expect(config.stateDir).toBe('/var/ouro');
+  });
+
+  it('runs Kafka as a cluster of three when KAFKA_NODES says so, each node with a smaller heap', () => {
+    const config = loadStackConfig({ KAFKA_NODES: '3', KAFKA_BROKERS: '127.0.0.1:29092,127.0.0.1:29094' }, '/repo');
+
+    expect(config.kafka).toMatchObject({ port: 29092, controllerPort: 29093, nodes: 3, heap: '512m' });
+    expect(loadStackConfig({ KAFKA_NODES: '3', KAFKA_HEAP: '1g' }, '/repo').kafka.heap).toBe('1g');
+  });
+
+  it('refuses a node count other than one or three, and a controller port a cluster cannot honour', () => {
+    expect(() => loadStackConfig({ KAFKA_NODES: '2' }, '/repo')).toThrow(/KAFKA_NODES/);
+    expect(() => loadStackConfig({ KAFKA_NODES: '3', KAFKA_CONTROLLER_PORT: '9999' }, '/repo')).toThrow(/KAFKA_CONTROLLER_PORT/);
+    expect(loadStackConfig({ KAFKA_CONTROLLER_PORT: '9999' }, '/repo').kafka.controllerPort).toBe(9999);
   });
 });

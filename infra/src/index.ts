@@ -1,3 +1,5 @@
 export { loadStackConfig, type StackConfig } from './config.js';
-export type { ServiceName } from './service.js';
-export { serviceNames, services, stackDown, stackStatus, stackUp } from './stack.js';
+export { crashService, type FaultTarget, NotStartedByStack, startService, stopService } from './faults.js';
+export { kafkaAddresses } from './kafka-cluster.js';
+export type { ProcessName, ServiceName } from './service.js';
+export { type Outcome, ServiceFailed, serviceNames, services, stackDown, stackReset, stackStatus, stackUp } from './stack.js';

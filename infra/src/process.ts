@@ -52,19 +52,58 @@ export function spawnDaemon(command: string, args: readonly string[], logFile: s
   return child.pid;
 }
 
-export function readPid(pidFile: string): number | undefined {
+/**
+ * The live process a pid file names. With `command`, only if its command line contains that text
+ * (or matches that pattern): a pid left behind by a crash may since have been given to an unrelated process.
+ */
+export function readPid(pidFile: string, command?: string | RegExp): number | undefined {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').trim().split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  const line = command === undefined ? '' : commandLine(pid);
+  if (typeof command === 'string' && !line.includes(command)) return undefined;
+  if (command instanceof RegExp && !command.test(line)) return undefined;
+  return pid;
 }
 
+/** The process's command line (Linux `/proc`), arguments joined by spaces; empty when unknown. */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Alive and not a zombie: a killed child of ours is a zombie until reaped, and gone for every purpose. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    // `pid (command) S …`: the state follows the last parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/** Resolves once the process is gone. */
+export async function waitForExit(pid: number): Promise<void> {
+  while (isAlive(pid)) await sleep(50);
+}
+
+/** SIGKILL, as a crash: no shutdown hook runs. Resolves once the process is gone. */
+export async function killProcess(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  await waitForExit(pid);
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
@@ -76,10 +115,7 @@ export async function stopProcess(pid: number, graceMs = 30_000): Promise<void> 
   }
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) {
-    process.kill(pid, 'SIGKILL');
-    while (isAlive(pid)) await sleep(50);
-  }
+  if (isAlive(pid)) await killProcess(pid);
 }
 
 export function removeFile(path: string): void {

@@ -2,11 +2,14 @@ import type { StackConfig } from './config.js';
 
 export type ServiceName = 'kafka' | 'registry' | 'postgres' | 'redis';
 
+/** One process of the stack: a service, or one node of a Kafka cluster (`kafka-2`). */
+export type ProcessName = ServiceName | `kafka-${number}`;
+
 export type Report = (message: string) => void;
 
-/** One service of the local stack: how to tell it is ready, install it, start it and stop it. */
+/** One process of the local stack: how to tell it is ready, install it, start it and stop it. */
 export interface Service {
-  readonly name: ServiceName;
+  readonly name: ProcessName;
   readonly address: string;
   readonly logFile: string;
   /** Answers a real request (an admin call, a query), not just an open port. */
@@ -14,8 +17,10 @@ export interface Service {
   /** Installs binaries and initialises data; idempotent and quick when done already. */
   provision(report: Report): Promise<void>;
   start(report: Report): Promise<void>;
-  /** Stops the instance this stack started; leaves a reused one alone. */
+  /** Stops the instance this stack started, gracefully; leaves a reused one alone. Resolves once it is gone. */
   stop(): Promise<void>;
+  /** Ends the instance this stack started as a crash would (no shutdown work). Resolves once it is gone. */
+  crash(): Promise<void>;
   /** True when this stack started the running instance (so `down` may stop it). */
   isOwned(): boolean;
   /** Deletes the data (not the downloaded binaries). */

