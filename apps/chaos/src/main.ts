@@ -20,7 +20,7 @@ const usage = `Usage: npm run chaos -- [--scenario NAME[,NAME…]] [--duration S
   --record     also write the results to docs/reliability/results/
 
 Each scenario runs in a deployment of its own (topics, group) on the running stack; the cluster
-scenario starts a three-node Kafka cluster beside it (CHAOS_KAFKA_BROKERS, default 127.0.0.1:39092).`;
+scenario starts a three-node Kafka cluster beside it (CHAOS_KAFKA_BROKERS, default 127.0.0.1:27092).`;
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +52,7 @@ const stack = loadStackConfig();
 await stackUp(stack);
 let cluster: StackConfig | undefined;
 if (selected.some((scenario) => scenario.cluster)) {
-  cluster = loadStackConfig({ ...process.env, KAFKA_BROKERS: process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:39092', KAFKA_NODES: '3' });
+  cluster = loadStackConfig({ ...process.env, KAFKA_BROKERS: process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:27092', KAFKA_NODES: '3' });
   await stackUp(cluster, ['kafka']);
 }
 

@@ -14,7 +14,7 @@ const stack = loadStackConfig();
 let cluster: StackConfig;
 
 beforeAll(async () => {
-  cluster = loadStackConfig({ ...process.env, KAFKA_BROKERS: process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:39092', KAFKA_NODES: '3' });
+  cluster = loadStackConfig({ ...process.env, KAFKA_BROKERS: process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:27092', KAFKA_NODES: '3' });
   await stackUp(cluster, ['kafka']);
 }, 300_000);
 

