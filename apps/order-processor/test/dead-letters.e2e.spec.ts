@@ -2,15 +2,16 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
+import type { OrderCreationRequested } from '@ouro/contracts';
 import { connectDatabase, type DatabaseHandle, recordFailures } from '@ouro/db';
-import { AvroSerde, createKafka, createRegistry, deadLetterRecord, listDeadLetters } from '@ouro/messaging';
+import { type AvroSerde, createKafka, deadLetterRecord, listDeadLetters } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { eventually, type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import type { Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { command, commandSerde } from './fixtures.js';
 
-const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = stackEnv();
+const { kafkaBrokers, databaseUrl } = stackEnv();
 const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'dead-letters-test' });
 const admin = kafka.admin();
 const dlqCli = resolve(import.meta.dirname, '../src/dlq.ts');
@@ -20,19 +21,6 @@ let deployment: Namespace;
 let commands: AvroSerde<OrderCreationRequested>;
 let api: RunningApp;
 const running: RunningApp[] = [];
-
-function command(overrides: Partial<OrderCreationRequested> = {}): OrderCreationRequested {
-  return {
-    eventId: randomUUID(),
-    occurredAt: Date.now(),
-    orderId: randomUUID(),
-    customerId: 'c-dlq',
-    currency: 'EUR',
-    items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 500 }],
-    idempotencyKey: null,
-    ...overrides,
-  };
-}
 
 /** Produces records to partition 0, in order, in one request: they land in one batch of the processor. */
 async function produceToPartitionZero(records: readonly { key: string; value: Buffer }[]): Promise<string[]> {
@@ -67,11 +55,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   deployment = await provisionNamespace(uniqueName('dlq'), { partitions: 3 });
-  commands = await AvroSerde.forSubject(
-    createRegistry(schemaRegistryUrl),
-    subjectFor(deployment.commandsTopic),
-    readSchema(schemaFiles.commands),
-  );
+  commands = await commandSerde(deployment.commandsTopic);
   api = await startApp('order-api', deployment.env);
   running.push(api, await startApp('order-processor', deployment.env));
 });

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
-import { AvroSerde, createKafka, createRegistry } from '@ouro/messaging';
+import type { OrderCreationRequested } from '@ouro/contracts';
+import { type AvroSerde, createKafka } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { eventually, type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { command, commandSerde } from './fixtures.js';
 
-const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = stackEnv();
+const { kafkaBrokers, databaseUrl } = stackEnv();
 const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'exactly-once-test' });
 const admin = kafka.admin();
 const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
@@ -16,19 +17,6 @@ let producer: Producer;
 let deployment: Namespace;
 let commands: AvroSerde<OrderCreationRequested>;
 const running: RunningApp[] = [];
-
-function command(overrides: Partial<OrderCreationRequested> = {}): OrderCreationRequested {
-  return {
-    eventId: randomUUID(),
-    occurredAt: Date.now(),
-    orderId: randomUUID(),
-    customerId: 'c-eos',
-    currency: 'EUR',
-    items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 500 }],
-    idempotencyKey: null,
-    ...overrides,
-  };
-}
 
 async function produce(events: readonly OrderCreationRequested[]): Promise<void> {
   for (let start = 0; start < events.length; start += 500) {
@@ -78,11 +66,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   deployment = await provisionNamespace(uniqueName('eos'), { partitions: 3 });
-  commands = await AvroSerde.forSubject(
-    createRegistry(schemaRegistryUrl),
-    subjectFor(deployment.commandsTopic),
-    readSchema(schemaFiles.commands),
-  );
+  commands = await commandSerde(deployment.commandsTopic);
 });
 
 afterEach(async () => {

@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
-import { AvroSerde, createKafka, createRegistry } from '@ouro/messaging';
+import type { OrderCreationRequested } from '@ouro/contracts';
+import { type AvroSerde, createKafka } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { eventually, loggedLines, type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command, commandSerde } from './fixtures.js';
 
-const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = stackEnv();
+const { kafkaBrokers, databaseUrl } = stackEnv();
 const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'processor-shutdown-test' });
 const admin = kafka.admin();
 const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
@@ -21,25 +21,13 @@ let load: ReturnType<typeof steadyLoad> | undefined;
 /** Long enough that a member which vanished without leaving would visibly stay in the group. */
 const sessionTimeoutMs = 30_000;
 
-function command(): OrderCreationRequested {
-  return {
-    eventId: randomUUID(),
-    occurredAt: Date.now(),
-    orderId: randomUUID(),
-    customerId: 'c-shutdown',
-    currency: 'EUR',
-    items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 500 }],
-    idempotencyKey: null,
-  };
-}
-
 /** Produces a few commands every few milliseconds until stopped; `orderIds` lists what Kafka acknowledged. */
 function steadyLoad({ perTick = 20, tickMs = 50 } = {}) {
   const orderIds: string[] = [];
   let producing = true;
   const done = (async () => {
     while (producing) {
-      const events = Array.from({ length: perTick }, command);
+      const events = Array.from({ length: perTick }, () => command());
       const messages = await Promise.all(events.map(async (event) => ({ key: event.orderId, value: await commands.encode(event) })));
       await producer.send({ topic: deployment.commandsTopic, acks: -1, messages });
       orderIds.push(...events.map((event) => event.orderId));
@@ -88,11 +76,7 @@ beforeAll(async () => {
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   deployment = await provisionNamespace(uniqueName('processor-shutdown'), { partitions: 6 });
-  commands = await AvroSerde.forSubject(
-    createRegistry(schemaRegistryUrl),
-    subjectFor(deployment.commandsTopic),
-    readSchema(schemaFiles.commands),
-  );
+  commands = await commandSerde(deployment.commandsTopic);
 });
 
 afterAll(async () => {
