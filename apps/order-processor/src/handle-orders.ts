@@ -3,6 +3,7 @@ import { headers as headerNames, type OrderCreated, type OrderCreationRequested 
 import {
   type Database,
   failedViewFrom,
+  findUnannounced,
   markAnnounced,
   type NewOrderRow,
   type OrderRow,
@@ -18,13 +19,15 @@ export interface OrderHandlerDeps {
   readonly db: Database;
   readonly cache: OrderCache;
   readonly encodeCreated: (event: OrderCreated) => Promise<Buffer>;
+  /** The topic the commands come from: a row records where its command sits. */
+  readonly commandsTopic: string;
   readonly eventsTopic: string;
   readonly logger: Logger;
 }
 
 type Command = InputMessage<OrderCreationRequested>;
 
-function rowFrom({ value, partition, offset }: Command): NewOrderRow {
+function rowFrom({ value, partition, offset }: Command, sourceTopic: string): NewOrderRow {
   return {
     id: value.orderId,
     customerId: value.customerId,
@@ -33,6 +36,7 @@ function rowFrom({ value, partition, offset }: Command): NewOrderRow {
     totalCents: totalCents(value.items),
     acceptedAt: new Date(value.occurredAt),
     requestEventId: value.eventId,
+    sourceTopic,
     sourcePartition: partition,
     sourceOffset: Number(offset),
   };
@@ -69,7 +73,13 @@ function traceHeaders(headers: IHeaders): IHeaders {
  * One chunk of one partition: one PostgreSQL statement, then the OrderCreated records to emit.
  * A command that breaks a domain rule is refused (and dead-lettered by the runtime), never stored.
  */
-export function handleOrders({ db, cache, encodeCreated, eventsTopic }: OrderHandlerDeps): BatchHandler<OrderCreationRequested> {
+export function handleOrders({
+  db,
+  cache,
+  encodeCreated,
+  commandsTopic,
+  eventsTopic,
+}: OrderHandlerDeps): BatchHandler<OrderCreationRequested> {
   return async (received) => {
     const rejected: { message: Command; error: string }[] = [];
     const commands = received.filter((command) => {
@@ -80,7 +90,10 @@ export function handleOrders({ db, cache, encodeCreated, eventsTopic }: OrderHan
     // Commands of one order share a partition (keyed by orderId); the first one is the order.
     const firstPerOrder = new Map<string, Command>();
     for (const command of commands) if (!firstPerOrder.has(command.value.orderId)) firstPerOrder.set(command.value.orderId, command);
-    const stored = await persistOrders(db, [...firstPerOrder.values()].map(rowFrom));
+    const stored = await persistOrders(
+      db,
+      [...firstPerOrder.values()].map((command) => rowFrom(command, commandsTopic)),
+    );
 
     const announce = commands.flatMap((command) => {
       const row = stored.get(command.value.orderId)?.row;
@@ -148,5 +161,28 @@ export function recordDeadLetters({ db, cache }: Pick<OrderHandlerDeps, 'db' | '
     await recordFailures(db, failures);
     const failedAt = new Date();
     return () => cache.markFailed(failures.map((failure) => failedViewFrom({ ...failure, failedAt })));
+  };
+}
+
+/**
+ * When a partition is assigned: finishes what the previous owner committed to Kafka but died
+ * before recording (announced_at and the committed cache entries). Without it those orders would
+ * stay pending in the cache, and a later rewind of the group would announce them again.
+ */
+export function completeBookkeeping({
+  db,
+  cache,
+  commandsTopic,
+  logger,
+}: Pick<OrderHandlerDeps, 'db' | 'cache' | 'commandsTopic' | 'logger'>) {
+  return async (partition: number, committedOffset: bigint) => {
+    const rows = await findUnannounced(db, commandsTopic, partition, committedOffset);
+    if (rows.length === 0) return;
+    await markAnnounced(
+      db,
+      rows.map((row) => row.id),
+    );
+    await cache.markCommitted(rows.map(orderViewFrom));
+    logger.info({ partition, orders: rows.length }, "completed the previous owner's post-commit bookkeeping");
   };
 }

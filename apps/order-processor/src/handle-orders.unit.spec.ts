@@ -11,6 +11,7 @@ const row = (overrides: Partial<OrderRow> = {}): OrderRow => ({
   acceptedAt: new Date(1),
   committedAt: new Date(2),
   requestEventId: 'e-1',
+  sourceTopic: 'orders.commands',
   sourcePartition: 2,
   sourceOffset: 40,
   announcedAt: null,

@@ -3,7 +3,7 @@ import type { OrderCreated, OrderCreationRequested } from '@ouro/contracts';
 import type { Database } from '@ouro/db';
 import { type AvroSerde, type Logger, TransactionalProcessor } from '@ouro/messaging';
 import type { Kafka } from 'kafkajs';
-import { handleOrders, recordDeadLetters } from './handle-orders.js';
+import { completeBookkeeping, handleOrders, recordDeadLetters } from './handle-orders.js';
 
 export interface OrderProcessorDeps {
   readonly kafka: Kafka;
@@ -35,9 +35,11 @@ export function createOrderProcessor(deps: OrderProcessorDeps): TransactionalPro
       db: deps.db,
       cache: deps.cache,
       encodeCreated: (event) => deps.events.encode(event),
+      commandsTopic: deps.commandsTopic,
       eventsTopic: deps.eventsTopic,
       logger: deps.logger,
     }),
+    onAssigned: completeBookkeeping(deps),
     deadLetters: { topic: deps.deadLetterTopic, record: recordDeadLetters(deps) },
     logger: deps.logger,
     ...(deps.maxBatchSize === undefined ? {} : { maxBatchSize: deps.maxBatchSize }),

@@ -4,6 +4,7 @@ export {
   failedViewFrom,
   findFailure,
   findOrder,
+  findUnannounced,
   markAnnounced,
   orderViewFrom,
   type PersistOutcome,

@@ -1,7 +1,7 @@
 import type { FailedOrderView, OrderView } from '@ouro/domain';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from './database.js';
-import { type NewOrderFailureRow, type NewOrderRow, type OrderFailureRow, orderFailures, type OrderRow, orders } from './schema.js';
+import { type NewOrderFailureRow, type NewOrderRow, type OrderFailureRow, type OrderRow, orderFailures, orders } from './schema.js';
 
 export interface PersistOutcome {
   readonly row: OrderRow;
@@ -18,6 +18,7 @@ type StoredRow = {
   accepted_at: Date | string;
   committed_at: Date | string;
   request_event_id: string;
+  source_topic: string;
   source_partition: number;
   source_offset: string;
   announced_at: Date | string | null;
@@ -38,6 +39,7 @@ function toOrderRow(row: StoredRow): OrderRow {
     acceptedAt: toDate(row.accepted_at),
     committedAt: toDate(row.committed_at),
     requestEventId: row.request_event_id,
+    sourceTopic: row.source_topic,
     sourcePartition: row.source_partition,
     sourceOffset: Number(row.source_offset),
     announcedAt: row.announced_at === null ? null : toDate(row.announced_at),
@@ -48,8 +50,8 @@ function toOrderRow(row: StoredRow): OrderRow {
  * Inserts a batch of orders, skipping any that exist (by id or request event id), and returns every
  * order of the batch as stored, with whether this call inserted it.
  *
- * One statement, so atomic without BEGIN/COMMIT round trips. The rows travel as eleven typed arrays
- * through `unnest` rather than as a multi-row VALUES list. A 500-row batch binds 11 parameters
+ * One statement, so atomic without BEGIN/COMMIT round trips. The rows travel as one typed array per
+ * column through `unnest` rather than as a multi-row VALUES list. A 500-row batch binds 11 parameters
  * instead of 5,500, which took this step from 200–450 ms to a few ms per batch (docs/PERFORMANCE.md).
  * The CTE's inserted rows are invisible to the second SELECT (same snapshot), so that one returns
  * exactly the rows that existed before.
@@ -61,12 +63,13 @@ export async function persistOrders(db: Database, rows: readonly NewOrderRow[]):
   const ids = column((row) => row.id);
   const result = await db.execute<StoredRow>(sql`
     with inserted as (
-      insert into orders (id, customer_id, currency, items, total_cents, accepted_at, request_event_id, source_partition, source_offset)
+      insert into orders (id, customer_id, currency, items, total_cents, accepted_at, request_event_id, source_topic, source_partition, source_offset)
       select * from unnest(
         ${ids}::uuid[], ${column((row) => row.customerId)}::text[], ${column((row) => row.currency)}::char(3)[],
         ${column((row) => JSON.stringify(row.items))}::jsonb[], ${column((row) => row.totalCents)}::bigint[],
         ${column((row) => row.acceptedAt.toISOString())}::timestamptz[], ${column((row) => row.requestEventId)}::uuid[],
-        ${column((row) => row.sourcePartition)}::int[], ${column((row) => row.sourceOffset)}::bigint[])
+        ${column((row) => row.sourceTopic ?? '')}::text[], ${column((row) => row.sourcePartition)}::int[],
+        ${column((row) => row.sourceOffset)}::bigint[])
       on conflict do nothing
       returning *
     )
@@ -74,6 +77,26 @@ export async function persistOrders(db: Database, rows: readonly NewOrderRow[]):
     union all
     select *, false as inserted from orders where id = any(${ids}::uuid[]) and id not in (select id from inserted)`);
   return new Map(result.rows.map((row) => [row.id, { row: toOrderRow(row), inserted: row.inserted }]));
+}
+
+/**
+ * Rows created by commands below `offset` in this topic partition that are not marked announced.
+ * Their commands' offsets are committed, and offsets commit in the transaction that carries the
+ * OrderCreated, so these orders are announced: only the bookkeeping after that commit is missing
+ * (the processor died between the two). The next owner of the partition completes it.
+ */
+export async function findUnannounced(db: Database, topic: string, partition: number, offset: bigint): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.sourceTopic, topic),
+        eq(orders.sourcePartition, partition),
+        lt(orders.sourceOffset, Number(offset)),
+        isNull(orders.announcedAt),
+      ),
+    );
 }
 
 /** Records that these orders' OrderCreated events are committed to Kafka (first time only). */

@@ -1,4 +1,5 @@
 import type { OrderItem } from '@ouro/domain';
+import { sql } from 'drizzle-orm';
 import { bigint, char, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -17,13 +18,18 @@ export const orders = pgTable(
     acceptedAt: timestamp('accepted_at', { withTimezone: true, precision: 3 }).notNull(),
     committedAt: timestamp('committed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     requestEventId: uuid('request_event_id').notNull().unique(),
-    /** Where the command that created the row sits in orders.commands: tells a redelivery from a duplicate. */
+    /** Where the command that created the row sits (topic, partition, offset): tells a redelivery from a duplicate. */
+    sourceTopic: text('source_topic').notNull().default(''),
     sourcePartition: integer('source_partition').notNull(),
     sourceOffset: bigint('source_offset', { mode: 'number' }).notNull(),
     /** Set once the Kafka transaction carrying this order's OrderCreated has committed. */
     announcedAt: timestamp('announced_at', { withTimezone: true, precision: 3 }),
   },
-  (table) => [index('orders_customer_id_idx').on(table.customerId)],
+  (table) => [
+    index('orders_customer_id_idx').on(table.customerId),
+    // The rows whose post-commit bookkeeping may be unfinished, looked up when a partition is assigned.
+    index('orders_unannounced_idx').on(table.sourceTopic, table.sourcePartition, table.sourceOffset).where(sql`announced_at is null`),
+  ],
 );
 
 /**

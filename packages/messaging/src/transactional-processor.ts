@@ -80,6 +80,12 @@ export interface TransactionalProcessorOptions<T> {
   /** How long after-commit steps are retried before giving up (logged). */
   readonly afterCommitRetryMs?: number;
   readonly isTransient?: (error: unknown) => boolean;
+  /**
+   * Runs when this member starts on a partition, after the fence and before its first chunk, with
+   * the committed offset: everything below it is committed, but the after-commit steps of the
+   * previous owner's last transaction may never have run (it died). Must be idempotent.
+   */
+  readonly onAssigned?: (partition: number, committedOffset: bigint) => Promise<void>;
   readonly logger?: Logger;
 }
 
@@ -203,6 +209,7 @@ export class TransactionalProcessor<T> {
     if (!this.verified.has(partition)) {
       await this.fence(partition);
       const committed = await this.committedOffset(partition);
+      await this.recover(partition, committed, { heartbeat, running: () => isRunning() && !isStale() });
       messages = messages.filter((message) => BigInt(message.offset) >= committed);
       this.verified.add(partition);
     }
@@ -216,6 +223,22 @@ export class TransactionalProcessor<T> {
       await heartbeat();
     }
     resolveOffset(batch.lastOffset());
+  }
+
+  /** Runs `onAssigned` (the previous owner's unfinished after-commit steps), retried while it fails. */
+  private async recover(partition: number, committed: bigint, control: Pick<ChunkControl, 'heartbeat' | 'running'>): Promise<void> {
+    const { onAssigned } = this.options;
+    if (!onAssigned) return;
+    for (let attempt = 1; control.running(); attempt++) {
+      try {
+        await onAssigned(partition, committed);
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error, partition, attempt }, 'recovery on assignment failed; retrying');
+        await sleep(backoffDelay(attempt, this.retry));
+        await control.heartbeat();
+      }
+    }
   }
 
   /**

@@ -52,7 +52,7 @@ async function fabricate(deployment: Namespace) {
   type Command = Awaited<ReturnType<typeof command>>;
 
   /** The row the processor would store for this command. */
-  const rowFor = ({ value, partition, offset }: Command): NewOrderRow => ({
+  const rowFor = ({ value, partition, offset }: Command): NewOrderRow & { sourceTopic: string } => ({
     id: value.orderId,
     customerId: value.customerId,
     currency: value.currency,
@@ -60,6 +60,7 @@ async function fabricate(deployment: Namespace) {
     totalCents: totalCents(value.items),
     acceptedAt: new Date(value.occurredAt),
     requestEventId: value.eventId,
+    sourceTopic: deployment.commandsTopic,
     sourcePartition: partition,
     sourceOffset: offset,
   });

@@ -37,6 +37,7 @@ export function rowFor(record: CommandRecord, committedAt = t0 + 100): OrderRow 
     acceptedAt: new Date(value.occurredAt),
     committedAt: new Date(committedAt),
     requestEventId: value.eventId,
+    sourceTopic: 'orders.commands',
     sourcePartition: record.partition,
     sourceOffset: record.offset,
     announcedAt: new Date(committedAt + 5),

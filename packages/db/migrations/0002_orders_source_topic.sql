@@ -1,0 +1,2 @@
+ALTER TABLE "orders" ADD COLUMN "source_topic" text DEFAULT '' NOT NULL;--> statement-breakpoint
+CREATE INDEX "orders_unannounced_idx" ON "orders" USING btree ("source_topic","source_partition","source_offset") WHERE announced_at is null;
