@@ -27,36 +27,6 @@ const shuttingDown = new HttpProblem(
   { 'retry-after': '1' },
 );
 
-/**
- * `orders` whose long-polls answer at once with what is known (usually `pending`) when `closing`
- * aborts: a shutdown waits for the requests in flight and must not wait out API_MAX_WAIT_MS for
- * a commit that may never come. The abandoned wait ends on its next read once the connections
- * are closed, or at its own deadline. (A signal taken by `OrderService.waitForCommitted` itself
- * would end it at once.)
- */
-function answeringEarlyOnClose(orders: OrderService, closing: AbortSignal): OrderService {
-  const waitForCommitted: OrderService['waitForCommitted'] = async (orderId, timeoutMs) => {
-    if (closing.aborted) return orders.getOrder(orderId);
-    let onClose = () => {};
-    const closed = new Promise<void>((resolve) => {
-      onClose = resolve;
-      closing.addEventListener('abort', onClose, { once: true });
-    });
-    try {
-      return await Promise.race([orders.waitForCommitted(orderId, timeoutMs), closed.then(() => orders.getOrder(orderId))]);
-    } finally {
-      closing.removeEventListener('abort', onClose);
-    }
-  };
-  return new Proxy(orders, {
-    get(target, property) {
-      if (property === 'waitForCommitted') return waitForCommitted;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 /** The HTTP app without a listening socket: `main.ts` listens, tests call `inject()`. */
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
@@ -102,7 +72,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(healthRoutes, { checks: deps.readiness });
-  await app.register(orderRoutes, { orders: answeringEarlyOnClose(deps.orders, closing.signal), maxWaitMs: deps.maxWaitMs ?? 30_000 });
+  await app.register(orderRoutes, { orders: deps.orders, maxWaitMs: deps.maxWaitMs ?? 30_000, closing: closing.signal });
   app.addHook('onSend', async (request, reply) => {
     if (request.routeOptions.url === '/orders' && request.method === 'POST' && reply.statusCode === 202) app.metrics.ordersAccepted.inc();
   });

@@ -144,16 +144,21 @@ export class OrderService {
     return failure ? failedViewFrom(failure) : undefined;
   }
 
-  /** Long-polls until the order is committed (or failed) or `timeoutMs` passes; answers what it knows then. */
-  async waitForCommitted(orderId: string, timeoutMs: number): Promise<OrderRead | undefined> {
+  /**
+   * Long-polls until the order is committed (or failed) or `timeoutMs` passes; answers what it
+   * knows then. `closing` ends the wait at once with what is known (a shutdown must not wait out a
+   * long-poll).
+   */
+  async waitForCommitted(orderId: string, timeoutMs: number, closing?: AbortSignal): Promise<OrderRead | undefined> {
     const deadline = this.deps.clock() + timeoutMs;
     for (;;) {
       const remaining = deadline - this.deps.clock();
       // Listen before reading, so a commit between the read and the wait is not missed.
       const stop = new AbortController();
-      const woken = this.deps.notifications.waitFor(orderId, Math.max(0, Math.min(remaining, 1_000)), stop.signal);
+      const signal = closing ? AbortSignal.any([stop.signal, closing]) : stop.signal;
+      const woken = this.deps.notifications.waitFor(orderId, Math.max(0, Math.min(remaining, 1_000)), signal);
       const view = await this.getOrder(orderId);
-      if (view?.status !== 'pending' || remaining <= 0) {
+      if (view?.status !== 'pending' || remaining <= 0 || closing?.aborted) {
         stop.abort();
         return view;
       }

@@ -7,6 +7,8 @@ import { Accepted, Order, OrderParams, OrderQuery, PlaceOrderBody, PlaceOrderHea
 export interface OrderRoutesOptions {
   readonly orders: OrderService;
   readonly maxWaitMs: number;
+  /** Aborted when the server starts closing: long-polls answer at once with what is known. */
+  readonly closing?: AbortSignal;
 }
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
@@ -25,7 +27,7 @@ function present(view: OrderRead) {
   };
 }
 
-export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (app, { orders, maxWaitMs }) => {
+export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (app, { orders, maxWaitMs, closing }) => {
   app.post(
     '/orders',
     {
@@ -66,7 +68,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
       const { waitFor, timeoutMs } = request.query;
       const view =
         waitFor === 'committed'
-          ? await orders.waitForCommitted(id, Math.min(Number(timeoutMs ?? maxWaitMs), maxWaitMs))
+          ? await orders.waitForCommitted(id, Math.min(Number(timeoutMs ?? maxWaitMs), maxWaitMs), closing)
           : await orders.getOrder(id);
       if (!view) throw new OrderNotFound(id);
       return present(view);
