@@ -1,6 +1,7 @@
 import type { StackConfig } from './config.js';
+import { isPortOpen, pollUntil } from './process.js';
 import type { Service } from './service.js';
-import { bringUp, ServiceFailed, services } from './stack.js';
+import { bringUp, portOf, ServiceFailed, services } from './stack.js';
 
 /** What a fault can hit: a service, or one Kafka node (`kafka` alone is node 1). */
 export type FaultTarget = 'kafka' | `kafka-${number}` | 'registry' | 'postgres' | 'redis';
@@ -34,12 +35,24 @@ function owned(config: StackConfig, target: FaultTarget): Service {
  * and shared memory behind), redis: SIGKILL. Resolves when the process is gone.
  */
 export async function crashService(config: StackConfig, target: FaultTarget): Promise<void> {
-  await owned(config, target).crash();
+  const service = owned(config, target);
+  await service.crash();
+  await untilClosed(service);
+}
+
+/** The process is gone once its pid is; its port must be closed too, or a fault did not happen. */
+async function untilClosed(service: Service): Promise<void> {
+  const { host, port } = portOf(service);
+  await pollUntil(async () => !(await isPortOpen(host, port)), { timeoutMs: 10_000, intervalMs: 50 }).catch(() => {
+    throw new Error(`${service.name}: its process is gone but ${host}:${port} still accepts connections`);
+  });
 }
 
 /** Stops the target gracefully (SIGTERM / pg_ctl -m fast / redis SHUTDOWN) and resolves when gone. */
 export async function stopService(config: StackConfig, target: FaultTarget): Promise<void> {
-  await owned(config, target).stop();
+  const service = owned(config, target);
+  await service.stop();
+  await untilClosed(service);
 }
 
 /**

@@ -55,7 +55,7 @@ export function services(config: StackConfig, only: readonly ProcessName[] = ser
 /** Whether a service answers; any failure to answer is a no. */
 export const isReady = (service: Service) => service.isReady().catch(() => false);
 
-function portOf(service: Service): { host: string; port: number } {
+export function portOf(service: Service): { host: string; port: number } {
   const url = new URL(service.address.includes('://') ? service.address : `tcp://${service.address}`);
   return { host: url.hostname, port: Number(url.port) };
 }
