@@ -2,13 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConnections } from '@ouro/config';
-import { kafkaAddresses, loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/infra';
+import { loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/infra';
 import { formatReport } from '@ouro/reconciler';
 import { Progress } from './progress.js';
 import { resultTable } from './report.js';
 import { runScenario, type ScenarioResult } from './run.js';
 import { scenarios } from './scenarios.js';
+import { clusterStackConfig, scenarioTarget } from './targets.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const usage = `Usage: npm run chaos -- [--scenario NAME[,NAME…]] [--duration SECONDS] [--rate PER_SECOND] [--record]
@@ -52,7 +52,7 @@ const stack = loadStackConfig();
 await stackUp(stack);
 let cluster: StackConfig | undefined;
 if (selected.some((scenario) => scenario.cluster)) {
-  cluster = loadStackConfig({ ...process.env, KAFKA_BROKERS: process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:27092', KAFKA_NODES: '3' });
+  cluster = clusterStackConfig();
   await stackUp(cluster, ['kafka']);
 }
 
@@ -61,13 +61,11 @@ const results: ScenarioResult[] = [];
 try {
   for (const scenario of selected) {
     progress.note(`▸ ${scenario.name}: ${scenario.description}`);
-    const connections = scenario.cluster && cluster ? { ...loadConnections(), kafkaBrokers: kafkaAddresses(cluster) } : loadConnections();
     const result = await runScenario(scenario, {
       durationMs,
       ratePerSecond,
       convergeTimeoutMs,
-      connections,
-      stack: scenario.cluster && cluster ? cluster : stack,
+      ...scenarioTarget(scenario, stack, cluster),
       progress,
     });
     results.push(result);

@@ -29,15 +29,25 @@ export interface Scenario {
   readonly steps: readonly FaultStep[];
 }
 
-const crashAndRestart =
-  (target: FaultTarget, downMs: number) =>
+const crash =
+  (target: FaultTarget) =>
   async ({ stack, injected }: FaultContext) => {
     await crashService(stack, target);
     injected(`crash ${target}`);
-    await sleep(downMs);
+  };
+
+const restart =
+  (target: FaultTarget) =>
+  async ({ stack, injected }: FaultContext) => {
     await startService(stack, target);
     injected(`restart ${target}`);
   };
+
+const crashAndRestart = (target: FaultTarget, downMs: number) => async (context: FaultContext) => {
+  await crash(target)(context);
+  await sleep(downMs);
+  await restart(target)(context);
+};
 
 const addProcessor = async ({ deployment, injected }: FaultContext) => {
   await deployment.addProcessor();
@@ -132,20 +142,8 @@ export const scenarios: readonly Scenario[] = [
     topology: { apis: 2, processors: 3 },
     cluster: true,
     steps: [
-      {
-        at: 0.3,
-        run: async ({ stack, injected }) => {
-          await crashService(stack, 'kafka-2');
-          injected('crash kafka-2');
-        },
-      },
-      {
-        at: 0.7,
-        run: async ({ stack, injected }) => {
-          await startService(stack, 'kafka-2');
-          injected('restart kafka-2');
-        },
-      },
+      { at: 0.3, run: crash('kafka-2') },
+      { at: 0.7, run: restart('kafka-2') },
     ],
   },
 ];

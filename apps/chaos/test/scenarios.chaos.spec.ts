@@ -1,20 +1,19 @@
 // The fault-injection scenarios of `npm run chaos`, shorter, as tests. They crash and restart the
 // stack's own services, so `npm test` runs them on their own, after every other test.
-import { loadConnections } from '@ouro/config';
-import { kafkaAddresses, loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/infra';
+import { loadStackConfig, stackDown, stackUp } from '@ouro/infra';
 import { formatReport } from '@ouro/reconciler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Progress } from '../src/progress.js';
 import { runScenario } from '../src/run.js';
 import { scenarios } from '../src/scenarios.js';
+import { clusterStackConfig, scenarioTarget } from '../src/targets.js';
 
 const durationMs = Number(process.env.CHAOS_TEST_DURATION_SECONDS ?? 15) * 1000;
 const ratePerSecond = Number(process.env.CHAOS_TEST_RATE ?? 40);
 const stack = loadStackConfig();
-let cluster: StackConfig;
+const cluster = clusterStackConfig();
 
 beforeAll(async () => {
-  cluster = loadStackConfig({ ...process.env, KAFKA_BROKERS: process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:27092', KAFKA_NODES: '3' });
   await stackUp(cluster, ['kafka']);
 }, 300_000);
 
@@ -30,8 +29,7 @@ describe('under faults, nothing is lost, doubled or invented', () => {
         durationMs,
         ratePerSecond,
         convergeTimeoutMs: 90_000,
-        connections: scenario.cluster ? { ...loadConnections(), kafkaBrokers: kafkaAddresses(cluster) } : loadConnections(),
-        stack: scenario.cluster ? cluster : stack,
+        ...scenarioTarget(scenario, stack, cluster),
         progress: new Progress(),
       });
       const failure = result.ok ? '' : `${formatReport(result.report)}\n${result.tails ?? ''}`;

@@ -37,6 +37,8 @@ export const deadLetterHeaders = Object.freeze({
   replayedFrom: 'ouro.dlq.replayed-from',
 });
 
+const deadLetterHeaderNames = new Set<string>(Object.values(deadLetterHeaders));
+
 const maxErrorLength = 2_000;
 
 /** The record sent to the dead-letter topic: the original key, value and headers, plus why. */
@@ -71,8 +73,7 @@ const text = (value: IHeaders[string]): string => {
 
 /** Reads a record of the dead-letter topic back (the inverse of `deadLetterRecord`). */
 export function parseDeadLetter(record: { key: string | null; value: Buffer | null; headers: IHeaders }): ReadDeadLetter {
-  const dlqNames = new Set<string>(Object.values(deadLetterHeaders));
-  const originalHeaders = Object.fromEntries(Object.entries(record.headers).filter(([name]) => !dlqNames.has(name)));
+  const originalHeaders = Object.fromEntries(Object.entries(record.headers).filter(([name]) => !deadLetterHeaderNames.has(name)));
   return {
     topic: text(record.headers[deadLetterHeaders.sourceTopic]),
     partition: Number(text(record.headers[deadLetterHeaders.sourcePartition])),
