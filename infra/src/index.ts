@@ -1,5 +1,9 @@
 export { loadStackConfig, type StackConfig } from './config.js';
 export { crashService, type FaultTarget, NotStartedByStack, startService, stopService } from './faults.js';
-export { kafkaAddresses } from './kafka-cluster.js';
+export { kafkaAddresses, kafkaLane, kafkaLaneCount } from './kafka-cluster.js';
+export { KafkaLink } from './links/kafka-link.js';
+export { type KafkaApi, kafkaApis, type RequestHeader } from './links/kafka-protocol.js';
+export type { ArmedRule, KafkaAction, KafkaRule } from './links/kafka-rules.js';
+export { type Direction, type Inspector, Link, type LinkState, type Target, type Verdict } from './links/link.js';
 export type { ProcessName, ServiceName } from './service.js';
 export { type Outcome, ServiceFailed, serviceNames, services, stackDown, stackReset, stackStatus, stackUp } from './stack.js';

@@ -29,6 +29,27 @@ export function kafkaNodes({ host, port, controllerPort, nodes }: StackConfig['k
   });
 }
 
+/**
+ * Fault lanes: besides its own listener, every node listens on a few more ports whose advertised
+ * address is one port above, where nobody listens until a fault test puts a proxy there. A client
+ * that bootstraps through that proxy is told the lane's addresses for every node, so all its
+ * traffic crosses the proxies, while every other client talks to the brokers directly. Node i's
+ * lane k listens on its broker port + 100 + 10k and is advertised on the port above.
+ */
+export const kafkaLaneCount = 4;
+
+export interface KafkaLane {
+  readonly listenerPort: number;
+  readonly advertisedPort: number;
+}
+
+export function kafkaLane(node: Pick<KafkaNode, 'port'>, lane: number): KafkaLane {
+  const listenerPort = node.port + 100 + 10 * lane;
+  return { listenerPort, advertisedPort: listenerPort + 1 };
+}
+
+const laneNumbers = Array.from({ length: kafkaLaneCount }, (_, index) => index + 1);
+
 /** The bootstrap addresses of every Kafka node of this config, e.g. ['127.0.0.1:9092','127.0.0.1:9094','127.0.0.1:9096']. */
 export function kafkaAddresses(config: StackConfig): string[] {
   return kafkaNodes(config.kafka).map(({ host, port }) => `${host}:${port}`);
@@ -71,7 +92,7 @@ export function kafkaClusterDir(config: StackConfig): string {
   return config.kafka.nodes === 1 ? kafkaDir : join(kafkaDir, `cluster-${config.kafka.port}x${config.kafka.nodes}`);
 }
 
-/** The broker's server.properties. A single node's are exactly what they have always been. */
+/** The broker's server.properties: its own listener, the controller's, and the fault lanes. */
 export function kafkaServerProperties(config: StackConfig['kafka'], node: KafkaNode, dataDir: string): string {
   const cluster = kafkaNodes(config);
   // With three nodes every internal topic and, by default, every topic is kept on all three and a
@@ -90,10 +111,18 @@ export function kafkaServerProperties(config: StackConfig['kafka'], node: KafkaN
     'process.roles=broker,controller',
     `node.id=${node.id}`,
     `controller.quorum.voters=${quorumVoters(cluster)}`,
-    `listeners=PLAINTEXT://${node.host}:${node.port},CONTROLLER://${node.host}:${node.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${node.host}:${node.port}`,
+    `listeners=${[
+      `PLAINTEXT://${node.host}:${node.port}`,
+      `CONTROLLER://${node.host}:${node.controllerPort}`,
+      ...laneNumbers.map((lane) => `LANE${lane}://${node.host}:${kafkaLane(node, lane).listenerPort}`),
+    ].join(',')}`,
+    `advertised.listeners=${[
+      `PLAINTEXT://${node.host}:${node.port}`,
+      ...laneNumbers.map((lane) => `LANE${lane}://${node.host}:${kafkaLane(node, lane).advertisedPort}`),
+    ].join(',')}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `listener.security.protocol.map=${['PLAINTEXT', 'CONTROLLER', ...laneNumbers.map((lane) => `LANE${lane}`)].map((name) => `${name}:PLAINTEXT`).join(',')}`,
     `log.dirs=${dataDir}`,
     ...replication,
     // Fewer internal partitions than the production default (50): the first group and the first

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadStackConfig } from './config.js';
-import { kafkaAddresses, kafkaClusterDir, kafkaNodeFiles, kafkaNodes, kafkaServerProperties, propertyOf } from './kafka-cluster.js';
+import {
+  kafkaAddresses,
+  kafkaClusterDir,
+  kafkaLane,
+  kafkaLaneCount,
+  kafkaNodeFiles,
+  kafkaNodes,
+  kafkaServerProperties,
+  propertyOf,
+} from './kafka-cluster.js';
 
 const single = loadStackConfig({}, '/repo');
 const cluster = loadStackConfig({ KAFKA_NODES: '3' }, '/repo');
@@ -26,7 +35,7 @@ describe('Kafka nodes', () => {
 });
 
 describe('Kafka server.properties', () => {
-  it('are for a single node exactly what they always were', () => {
+  it('are for a single node its listener, its controller and four fault lanes advertised one port above', () => {
     const [node] = kafkaNodes(single.kafka);
     if (!node) throw new Error('no node');
 
@@ -35,10 +44,11 @@ describe('Kafka server.properties', () => {
         'process.roles=broker,controller',
         'node.id=1',
         'controller.quorum.voters=1@127.0.0.1:9093',
-        'listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093',
-        'advertised.listeners=PLAINTEXT://127.0.0.1:9092',
+        'listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093,LANE1://127.0.0.1:9202,LANE2://127.0.0.1:9212,LANE3://127.0.0.1:9222,LANE4://127.0.0.1:9232',
+        'advertised.listeners=PLAINTEXT://127.0.0.1:9092,LANE1://127.0.0.1:9203,LANE2://127.0.0.1:9213,LANE3://127.0.0.1:9223,LANE4://127.0.0.1:9233',
         'controller.listener.names=CONTROLLER',
-        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'inter.broker.listener.name=PLAINTEXT',
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,LANE1:PLAINTEXT,LANE2:PLAINTEXT,LANE3:PLAINTEXT,LANE4:PLAINTEXT',
         'log.dirs=/repo/.stack/kafka/data',
         'offsets.topic.replication.factor=1',
         'transaction.state.log.replication.factor=1',
@@ -61,8 +71,12 @@ describe('Kafka server.properties', () => {
 
     expect(propertyOf(properties, 'node.id')).toBe('2');
     expect(propertyOf(properties, 'controller.quorum.voters')).toBe('1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097');
-    expect(propertyOf(properties, 'listeners')).toBe('PLAINTEXT://127.0.0.1:9094,CONTROLLER://127.0.0.1:9095');
-    expect(propertyOf(properties, 'advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:9094');
+    expect(propertyOf(properties, 'listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:9094,CONTROLLER://127.0.0.1:9095,LANE1://127.0.0.1:9204,LANE2://127.0.0.1:9214,LANE3://127.0.0.1:9224,LANE4://127.0.0.1:9234',
+    );
+    expect(propertyOf(properties, 'advertised.listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:9094,LANE1://127.0.0.1:9205,LANE2://127.0.0.1:9215,LANE3://127.0.0.1:9225,LANE4://127.0.0.1:9235',
+    );
     expect(propertyOf(properties, 'log.dirs')).toBe('/data/kafka-2');
     for (const [key, value] of [
       ['offsets.topic.replication.factor', '3'],
@@ -73,6 +87,18 @@ describe('Kafka server.properties', () => {
     ]) {
       expect(propertyOf(properties, key as string), key).toBe(value);
     }
+  });
+});
+
+describe('Kafka fault lanes', () => {
+  it('never share a port between the nodes of a cluster, their controllers and their lanes', () => {
+    const ports = kafkaNodes(cluster.kafka).flatMap((node) => [
+      node.port,
+      node.controllerPort,
+      ...Array.from({ length: kafkaLaneCount }, (_, index) => Object.values(kafkaLane(node, index + 1))).flat(),
+    ]);
+
+    expect(new Set(ports).size).toBe(ports.length);
   });
 });
 

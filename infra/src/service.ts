@@ -23,6 +23,11 @@ export interface Service {
   crash(): Promise<void>;
   /** True when this stack started the running instance (so `down` may stop it). */
   isOwned(): boolean;
+  /**
+   * True when the running instance this stack started was started with another configuration
+   * than this version of the stack writes (e.g. new listeners): `up` restarts it.
+   */
+  isOutdated?(): boolean;
   /** Deletes the data (not the downloaded binaries). */
   dataDirs(): readonly string[];
   /** How long to wait for readiness after start. */

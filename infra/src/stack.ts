@@ -67,8 +67,12 @@ export function portOf(service: Service): { host: string; port: number } {
 export async function bringUp(service: Service): Promise<Outcome> {
   const report = (text: string) => say(dim('▸'), service.name, text);
   if (await isReady(service)) {
-    say(green('✓'), service.name, `up at ${service.address} ${dim('(already running, reused)')}`);
-    return 'reused';
+    if (!service.isOutdated?.()) {
+      say(green('✓'), service.name, `up at ${service.address} ${dim('(already running, reused)')}`);
+      return 'reused';
+    }
+    report('running with an earlier configuration: restarting');
+    await service.stop();
   }
   const { host, port } = portOf(service);
   const waitForAnswer = () =>

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connections } from '@ouro/config';
-import type { StackConfig } from '@ouro/infra';
+import { Link, type StackConfig } from '@ouro/infra';
 import { createKafka, hasCaughtUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/reconciler';
@@ -9,7 +9,6 @@ import { Deployment } from './deployment.js';
 import { LoadGenerator, type Refusal } from './load.js';
 import type { Progress } from './progress.js';
 import type { FaultContext, Scenario } from './scenarios.js';
-import { TcpProxy } from './tcp-proxy.js';
 
 export interface RunOptions {
   readonly durationMs: number;
@@ -64,7 +63,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const namespace = await provisionNamespace(uniqueName(`chaos-${scenario.name}`), { partitions: 6, connections });
   const database = new URL(connections.databaseUrl);
   const postgresLink = scenario.postgresProxy
-    ? await TcpProxy.start({ host: database.hostname, port: Number(database.port || 5432) })
+    ? await Link.open({ host: database.hostname, port: Number(database.port || 5432) })
     : undefined;
   const deployment = new Deployment({
     ...namespace.env,

@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { crashService, type FaultTarget, type StackConfig, startService } from '@ouro/infra';
+import { crashService, type FaultTarget, type Link, type StackConfig, startService } from '@ouro/infra';
 import type { Deployment, Topology } from './deployment.js';
-import type { TcpProxy } from './tcp-proxy.js';
 
 /** What a fault step can reach: the apps, the stack's services, the proxy in front of PostgreSQL. */
 export interface FaultContext {
   readonly deployment: Deployment;
   readonly stack: StackConfig;
   /** Present when the scenario routes the apps' PostgreSQL traffic through a proxy. */
-  readonly postgresLink?: TcpProxy;
+  readonly postgresLink?: Link;
   /** Records one injected fault (it shows in the progress line and the table). */
   readonly injected: (fault: string) => void;
 }

@@ -111,13 +111,16 @@ export function kafkaNodeService(config: StackConfig, node: KafkaNode): Service 
   const libs = join(serviceDir(config, 'kafka'), 'libs');
   const log4j = `-Dlog4j2.configurationFile=${join(config.root, 'infra/kafka/log4j2.properties')}`;
   const serverProperties = kafkaServerProperties(config.kafka, node, files.dataDir);
-  const listeners = propertyOf(serverProperties, 'listeners');
+  /** The client listener, first of `listeners`: which port a node serves decides whose it is. */
+  const clientListener = (properties: string) => propertyOf(properties, 'listeners')?.split(',')[0];
+  const written = () => (existsSync(files.properties) ? readFileSync(files.properties, 'utf8') : undefined);
 
-  /** Ours: the pid file names a JVM started with this node's properties, and those still say this node's ports. */
+  /** Ours: the pid file names a JVM started with this node's properties, and those still say this node's port. */
   const ownedPid = () => {
     const pid = readPid(files.pidFile, files.properties);
-    if (pid === undefined || !existsSync(files.properties)) return undefined;
-    return propertyOf(readFileSync(files.properties, 'utf8'), 'listeners') === listeners ? pid : undefined;
+    const properties = written();
+    if (pid === undefined || properties === undefined) return undefined;
+    return clientListener(properties) === clientListener(serverProperties) ? pid : undefined;
   };
 
   return {
@@ -177,6 +180,7 @@ export function kafkaNodeService(config: StackConfig, node: KafkaNode): Service 
       if (running) await killProcess(running);
     },
     isOwned: () => ownedPid() !== undefined,
+    isOutdated: () => ownedPid() !== undefined && written() !== serverProperties,
     dataDirs: () => [files.dataDir],
   };
 }
