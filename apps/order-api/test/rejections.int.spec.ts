@@ -80,6 +80,9 @@ describe('order-api refuses bad input with problem+json and writes nothing', () 
       field: '/items/0/unitPriceCents',
     },
     { case: 'a SKU with spaces', body: { ...valid, items: [{ sku: 'A B', quantity: 1, unitPriceCents: 1 }] }, field: '/items/0/sku' },
+    // JSON can carry both; PostgreSQL text cannot hold NUL, and UTF-8 (Avro, PostgreSQL) cannot hold a lone surrogate.
+    { case: 'a customerId holding a NUL character', body: { ...valid, customerId: 'a\u0000b' }, field: '/customerId' },
+    { case: 'a customerId holding a lone surrogate', body: { ...valid, customerId: '\ud800x' }, field: '/customerId' },
     { case: 'an unknown field', body: { ...valid, coupon: 'FREE' }, field: '/' },
     { case: 'an array instead of an object', body: [valid], field: '/' },
   ])('400 for $case, naming $field', async ({ body, field }) => {

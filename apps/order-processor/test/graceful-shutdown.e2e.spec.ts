@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrderCreationRequested } from '@ouro/contracts';
+import { KafkaLink, loadStackConfig } from '@ouro/infra';
 import { type AvroSerde, createKafka } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { eventually, loggedLines, type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
@@ -122,3 +126,77 @@ describe('order-processor on SIGTERM', () => {
     await expectExactlyOnce(stream.orderIds);
   });
 });
+
+/** The processor as a process, from its first instant: SIGTERM may reach it before it is ready. */
+function launch(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../src/main.ts')], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => lines.push(line));
+  const exited = new Promise<number | string>((done) => child.once('close', (code, signal) => done(code ?? signal ?? 'unknown')));
+  return { child, lines, exited };
+}
+
+/** Its pino messages, in order. */
+const messagesOf = (lines: readonly string[]) =>
+  lines.flatMap((line) => {
+    try {
+      return [(JSON.parse(line) as { msg?: string }).msg ?? ''];
+    } catch {
+      return [];
+    }
+  });
+
+/** Exits 0 (or by the signal itself, before it had set anything up) within 10 s, and never joins after it was told to stop. */
+async function expectStoppedForGood(processor: ReturnType<typeof launch>, signalledAt: number): Promise<void> {
+  const code = await processor.exited;
+  const messages = messagesOf(processor.lines);
+  expect({ code, within10s: Date.now() - signalledAt < 10_000 }).toEqual({
+    code: messages.length === 0 ? expect.stringMatching(/^(SIGTERM|0)$/) : 0,
+    within10s: true,
+  });
+  const stopping = messages.findIndex((message) => message.startsWith('stopping'));
+  expect(messages.slice(stopping + 1).filter((message) => /joined the consumer group|consuming/.test(message))).toEqual([]);
+  expect((await groupMembers()).members).toBe(0);
+}
+
+describe('order-processor on SIGTERM while it starts', () => {
+  it.each([300, 2_500])('stops promptly and for good when SIGTERM arrives %i ms after launch', async (delayMs) => {
+    const processor = launch({ ...deployment.env, PROCESSOR_SESSION_TIMEOUT_MS: String(sessionTimeoutMs) });
+    await sleep(delayMs); // the moment the signal arrives is the variable under test
+    const signalledAt = Date.now();
+    processor.child.kill('SIGTERM');
+    await expectStoppedForGood(processor, signalledAt);
+  });
+
+  it('stops promptly and for good when SIGTERM arrives while it is joining the group', async () => {
+    // given a processor whose request to join the group is on its way (held by the link)
+    const link = await KafkaLink.open(loadStackConfig());
+    try {
+      const joining = link.when({ api: 'JoinGroup', action: 'hold' });
+      const processor = launch({
+        ...deployment.env,
+        KAFKA_BROKERS: link.brokers.join(','),
+        PROCESSOR_SESSION_TIMEOUT_MS: String(sessionTimeoutMs),
+      });
+      await joining.matched;
+
+      // when it is told to stop, and the join then goes through
+      const signalledAt = Date.now();
+      processor.child.kill('SIGTERM');
+      await waitForLine(processor, /stopping/);
+      joining.release();
+
+      // then it still stops for good
+      await expectStoppedForGood(processor, signalledAt);
+    } finally {
+      await link.close();
+    }
+  });
+});
+
+async function waitForLine(processor: ReturnType<typeof launch>, pattern: RegExp): Promise<void> {
+  await eventually(() => expect(messagesOf(processor.lines).some((message) => pattern.test(message))).toBe(true), { intervalMs: 20 });
+}

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { stackEnv } from '@ouro/testing';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from './database.js';
 import { migrateDatabase } from './migrate.js';
-import { findOrder, markAnnounced, persistOrders } from './orders.js';
+import { findFailure, findOrder, markAnnounced, persistOrders, recordFailures } from './orders.js';
 import type { NewOrderRow } from './schema.js';
+import * as schema from './schema.js';
 
 const { databaseUrl } = stackEnv();
-const handle = connectDatabase(databaseUrl, { max: 2 });
+const handle = connectDatabase(databaseUrl, { max: 4 });
 
 function newOrder(overrides: Partial<NewOrderRow> = {}): NewOrderRow {
   return {
@@ -81,4 +84,54 @@ describe('orders table', () => {
     expect(first).toBeInstanceOf(Date);
     expect((await findOrder(handle.db, order.id))?.announcedAt).toEqual(first);
   });
+
+  it('returns an order that a concurrent transaction inserted while this insert waited for it', async () => {
+    const order = newOrder();
+    // given another connection (a zombie processor's) that inserted the same order and has not committed yet
+    const other = await handle.pool.connect();
+    try {
+      await other.query('begin');
+      await persistOrders(drizzleOn(other), [order]);
+
+      // when this insert runs into it, waits, and the other one commits
+      const persisting = persistOrders(handle.db, [order, newOrder()]);
+      await waitUntilBlocked(order.id);
+      await other.query('commit');
+      const outcome = await persisting;
+
+      // then the order is reported as stored (by someone else), not left out
+      expect(outcome.get(order.id)).toMatchObject({ inserted: false, row: { id: order.id } });
+      expect(outcome.size).toBe(2);
+    } finally {
+      other.release();
+    }
+  });
 });
+
+describe('order_failures table', () => {
+  it('records two failures of one order in one call as its latest failure', async () => {
+    const orderId = randomUUID();
+    const failure = { orderId, reason: 'rejected', detail: 'first', sourcePartition: 0, sourceOffset: 1, attempts: 1 };
+
+    await recordFailures(handle.db, [failure, { ...failure, detail: 'second', sourceOffset: 2 }]);
+
+    expect(await findFailure(handle.db, orderId)).toMatchObject({ detail: 'second', sourceOffset: 2 });
+  });
+});
+
+/** Drizzle on one checked-out connection, so a test can hold a transaction open on it. */
+function drizzleOn(client: pg.PoolClient) {
+  return drizzle(client as unknown as pg.Pool, { schema });
+}
+
+/** Waits until some query is blocked on a lock while inserting this order (it waits for the other transaction). */
+async function waitUntilBlocked(orderId: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { rows } = await handle.pool.query(
+      "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into orders%'",
+    );
+    if (rows[0].n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no insert of ${orderId} waited for the other transaction`);
+}
