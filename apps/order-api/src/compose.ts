@@ -26,17 +26,29 @@ export async function composeOrderApi(config: ApiConfig, options: ComposeOptions
     subjectFor(config.commandsTopic),
     readSchema(schemaFiles.commands),
   );
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'order-api' });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  // A request waits for Kafka no longer than the produce timeout; kafkajs' own retries stay short,
+  // so that a failed send is sent again, with a new producer, within that time.
+  const kafka = createKafka({
+    brokers: config.kafkaBrokers,
+    clientId: 'order-api',
+    requestTimeout: config.produceTimeoutMs,
+    retry: { retries: 2, initialRetryTime: 100 },
+  });
+  const sender =
+    options.sender ??
+    new BatchingProducer(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }), {
+      ackTimeoutMs: config.produceTimeoutMs,
+      logger: options.logger,
+    });
   const admin = kafka.admin();
-  await Promise.all([producer.connect(), admin.connect()]);
+  await Promise.all([admin.connect(), sender instanceof BatchingProducer ? sender.warm() : undefined]);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const notifications = await CommitNotifications.listen(new Redis(config.redisUrl));
   const database = connectDatabase(config.databaseUrl, { max: 10 });
   const prefix = options.keyPrefix ?? 'ouro:';
 
   const orders = new OrderService({
-    producer: options.sender ?? new BatchingProducer(producer, { timeoutMs: config.produceTimeoutMs }),
+    producer: sender,
     commands,
     cache: new OrderCache(redis, { keyPrefix: `${prefix}order:` }),
     idempotency: new IdempotencyStore(redis, undefined, `${prefix}idempotency:`),
@@ -66,7 +78,12 @@ export async function composeOrderApi(config: ApiConfig, options: ComposeOptions
     },
   });
   app.addHook('onClose', async () => {
-    await Promise.allSettled([producer.disconnect(), admin.disconnect(), notifications.close(), database.close()]);
+    await Promise.allSettled([
+      sender instanceof BatchingProducer ? sender.close() : undefined,
+      admin.disconnect(),
+      notifications.close(),
+      database.close(),
+    ]);
     redis.disconnect();
   });
   return app;

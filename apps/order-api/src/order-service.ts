@@ -10,8 +10,8 @@ import {
   type PlaceOrder,
   totalCents,
 } from '@ouro/domain';
-import type { AvroSerde, Logger, RecordSender } from '@ouro/messaging';
-import { DependencyUnavailable, IdempotencyConflict } from './problems.js';
+import { type AvroSerde, type Logger, NotSent, OutcomeUnknown, type RecordSender } from '@ouro/messaging';
+import { AcceptanceUnknown, DependencyUnavailable, IdempotencyConflict, KafkaUnavailable } from './problems.js';
 
 export interface OrderServiceDeps {
   readonly producer: RecordSender;
@@ -61,6 +61,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** How long past its deadline a sender may take to answer before its silence counts as "unknown". */
+const senderGraceMs = 1_000;
+
 /**
  * The command side writes exactly one thing that matters: the OrderCreationRequested event. The
  * pending cache entry is written only after Kafka acknowledged it, so a failed write leaves no
@@ -107,26 +110,32 @@ export class OrderService {
     return { orderId: event.orderId, status: 'pending', acceptedAt: event.occurredAt };
   }
 
+  /**
+   * Resolves once Kafka has the command. Otherwise the answer says what is true: `KafkaUnavailable`
+   * (503) when the command certainly is not written, `AcceptanceUnknown` (504) when it may be.
+   */
   private async produce(event: OrderCreationRequestedData, traceparent: string | undefined): Promise<void> {
     const value = await this.deps.commands.encode({ ...event, items: [...event.items] });
     const headers = { [headerNames.traceparent]: traceparent ?? newTraceparent() };
+    const deadline = this.deps.clock() + this.deps.produceTimeoutMs;
     await withTimeout(
-      this.deps.producer.send({ topic: this.deps.commandsTopic, key: event.orderId, value, headers }),
-      this.deps.produceTimeoutMs,
-      () => new DependencyUnavailable('kafka', `Kafka did not acknowledge the order within ${this.deps.produceTimeoutMs} ms`),
+      this.deps.producer.send({ topic: this.deps.commandsTopic, key: event.orderId, value, headers }, { deadline }),
+      this.deps.produceTimeoutMs + senderGraceMs,
+      () => new OutcomeUnknown(`no answer within ${this.deps.produceTimeoutMs} ms`),
     ).catch((error: unknown) => {
-      if (error instanceof DependencyUnavailable) throw error;
-      throw new DependencyUnavailable('kafka', `Kafka refused the order: ${(error as Error).message}`);
+      if (error instanceof NotSent) throw new KafkaUnavailable(error.message);
+      throw new AcceptanceUnknown(event.orderId, error instanceof Error ? error.message : String(error));
     });
   }
 
   /**
-   * The cache first: committed and failed are final there. Otherwise PostgreSQL, which knows when
-   * a pending order is committed (or its command dead-lettered); what it says is cached.
+   * The cache first: only committed is final there. Otherwise PostgreSQL, which knows when a pending
+   * order is committed, or its command dead-lettered; a failed one may since have been replayed and
+   * stored, and a stored order reads committed whatever the cache says. What it says is cached.
    */
   async getOrder(orderId: string): Promise<OrderRead | undefined> {
     const cached = await this.deps.cache.get(orderId).catch(() => undefined);
-    if (cached && cached.status !== 'pending') return cached;
+    if (cached?.status === 'committed') return cached;
     const stored = await this.findStored(orderId).catch((error: unknown) => {
       if (cached) return undefined;
       throw new DependencyUnavailable('postgres', `PostgreSQL cannot be reached: ${(error as Error).message}`);

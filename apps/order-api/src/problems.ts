@@ -57,3 +57,36 @@ export class DependencyUnavailable extends HttpProblem {
     );
   }
 }
+
+/** Kafka could not be given the order in time: nothing was written, so a retry of any kind is safe. */
+export class KafkaUnavailable extends HttpProblem {
+  constructor(detail: string) {
+    super(
+      503,
+      'kafka-unavailable',
+      'Kafka cannot take orders right now',
+      `the order was not written: ${detail}`,
+      {},
+      { 'retry-after': '1' },
+    );
+  }
+}
+
+/**
+ * The order was sent to Kafka but no acknowledgement came in time: it may or may not be accepted.
+ * The answer names the order, and says how to find out: the same Idempotency-Key gets the same
+ * orderId, and at most one order, however often it is retried.
+ */
+export class AcceptanceUnknown extends HttpProblem {
+  constructor(orderId: string, detail: string) {
+    super(
+      504,
+      'acceptance-unknown',
+      'Whether the order was accepted is not known',
+      `Kafka did not acknowledge order ${orderId} in time (${detail}); it may yet be accepted. Retry with the same Idempotency-Key to find out: ` +
+        'it answers the same orderId and never places a second order. Without a key, a retry may place a second order.',
+      { orderId },
+      { 'retry-after': '1', location: `/orders/${orderId}` },
+    );
+  }
+}

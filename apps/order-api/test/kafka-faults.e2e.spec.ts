@@ -47,7 +47,7 @@ async function compose(config: Record<string, string> = {}): Promise<App> {
   return app;
 }
 
-const post = (api: App, idempotencyKey = randomUUID()) =>
+const post = (api: App, idempotencyKey: string = randomUUID()) =>
   api.inject({
     method: 'POST',
     url: '/orders',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadApiConfig } from '@ouro/config';
-import { createKafka, silentLogger } from '@ouro/messaging';
+import { createKafka, NotSent, OutcomeUnknown, silentLogger } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { stackEnv, uniqueName } from '@ouro/testing';
 import { Redis } from 'ioredis';
@@ -158,9 +158,20 @@ describe('order-api refuses bad input with problem+json and writes nothing', () 
 
 describe('order-api when Kafka does not acknowledge', () => {
   it.each([
-    ['refuses the record', { send: () => Promise.reject(new Error('broker down')) }],
-    ['does not answer in time', { send: () => new Promise<void>(() => {}) }],
-  ])('answers 503 with Retry-After when Kafka %s, and leaves no pending order behind', async (_case, sender) => {
+    [
+      'could not be sent the record (503: nothing written)',
+      { send: () => Promise.reject(new NotSent('no broker')) },
+      503,
+      'kafka-unavailable',
+    ],
+    [
+      'was sent the record but did not acknowledge it (504: maybe written)',
+      { send: () => Promise.reject(new OutcomeUnknown('no answer')) },
+      504,
+      'acceptance-unknown',
+    ],
+    ['never answers (504: maybe written)', { send: () => new Promise<void>(() => {}) }, 504, 'acceptance-unknown'],
+  ])('answers problem+json with Retry-After when Kafka %s, and leaves no pending order behind', async (_case, sender, status, code) => {
     const failing = await compose({ sender }, { API_PRODUCE_TIMEOUT_MS: '200' });
 
     const response = await failing.inject({
@@ -170,16 +181,17 @@ describe('order-api when Kafka does not acknowledge', () => {
       payload: JSON.stringify(valid),
     });
 
-    expect(response.statusCode).toBe(503);
+    expect(response.statusCode).toBe(status);
     expect(response.headers['retry-after']).toBe('1');
-    expect(response.json()).toMatchObject({ code: 'dependency-unavailable', dependency: 'kafka' });
+    expect(response.json()).toMatchObject({ code });
+    if (status === 504) expect(response.headers.location).toBe(`/orders/${response.json().orderId}`);
     await expectNothingWritten();
     await failing.close();
   });
 
   it('keeps an Idempotency-Key reserved after a 503, so the retry gets the same order id', async () => {
     const key = uniqueName('key');
-    const failing = await compose({ sender: { send: () => Promise.reject(new Error('broker down')) } });
+    const failing = await compose({ sender: { send: () => Promise.reject(new NotSent('broker down')) } });
     const first = await failing.inject({
       method: 'POST',
       url: '/orders',

@@ -97,6 +97,11 @@ export function handleOrders({
 
     const announce = commands.flatMap((command) => {
       const row = stored.get(command.value.orderId)?.row;
+      if (!row) {
+        // Its event id is another order's: the command contradicts what is stored, and storing it is impossible.
+        rejected.push({ message: command, error: `event ${command.value.eventId} is already another order's` });
+        return [];
+      }
       return shouldAnnounce(row, command) ? [{ command, row }] : [];
     });
     const records = await Promise.all(
@@ -121,15 +126,15 @@ export function handleOrders({
     return {
       records,
       rejected,
-      // Retried by the runtime while it fails (a restarting Redis or PostgreSQL); both steps are idempotent.
+      // Retried by the runtime until it succeeds (Redis or PostgreSQL restarting); both steps are
+      // idempotent. The cache first: a row marked announced is one whose cache entry is settled, so a
+      // next owner completing unannounced rows (completeBookkeeping) settles every cache entry left.
       afterCommit: async () => {
-        await Promise.all([
-          markAnnounced(
-            db,
-            announce.map(({ row }) => row.id),
-          ),
-          cache.markCommitted([...stored.values()].map(({ row }) => orderViewFrom(row))),
-        ]);
+        await cache.markCommitted([...stored.values()].map(({ row }) => orderViewFrom(row)));
+        await markAnnounced(
+          db,
+          announce.map(({ row }) => row.id),
+        );
       },
     };
   };

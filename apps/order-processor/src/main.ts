@@ -19,7 +19,7 @@ const [commands, events] = await Promise.all([
 const database = connectDatabase(config.databaseUrl, { max: config.partitionsConsumedConcurrently + 2 });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
 const processor = createOrderProcessor({
-  kafka: createKafka({ brokers: config.kafkaBrokers, clientId: 'order-processor' }),
+  kafka: createKafka({ brokers: config.kafkaBrokers, clientId: config.clientId }),
   db: database.db,
   cache: new OrderCache(redis),
   commands,
@@ -66,5 +66,4 @@ async function shutdown(signal: string): Promise<void> {
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
-await processor.start();
-logger.info({ groupId: config.groupId }, 'order-processor consuming');
+if (await processor.start()) logger.info({ groupId: config.groupId }, 'order-processor consuming');

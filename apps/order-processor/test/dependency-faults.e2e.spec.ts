@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { type AddressInfo, createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { OrderCache } from '@ouro/cache';

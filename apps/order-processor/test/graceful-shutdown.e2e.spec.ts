@@ -9,7 +9,7 @@ import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { eventually, loggedLines, type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { command, commandSerde } from './fixtures.js';
 
 const { kafkaBrokers, databaseUrl } = stackEnv();
@@ -163,6 +163,11 @@ async function expectStoppedForGood(processor: ReturnType<typeof launch>, signal
 }
 
 describe('order-processor on SIGTERM while it starts', () => {
+  // A group of its own: the members of the test above may still be in theirs.
+  beforeEach(async () => {
+    deployment = await provisionNamespace(uniqueName('processor-start'), { partitions: 2 });
+  });
+
   it.each([300, 2_500])('stops promptly and for good when SIGTERM arrives %i ms after launch', async (delayMs) => {
     const processor = launch({ ...deployment.env, PROCESSOR_SESSION_TIMEOUT_MS: String(sessionTimeoutMs) });
     await sleep(delayMs); // the moment the signal arrives is the variable under test
@@ -171,7 +176,7 @@ describe('order-processor on SIGTERM while it starts', () => {
     await expectStoppedForGood(processor, signalledAt);
   });
 
-  it('stops promptly and for good when SIGTERM arrives while it is joining the group', async () => {
+  it('stops promptly and for good, leaving the group, when SIGTERM arrives while it is joining it', async () => {
     // given a processor whose request to join the group is on its way (held by the link)
     const link = await KafkaLink.open(loadStackConfig());
     try {

@@ -29,6 +29,8 @@ export interface ApiConfig extends Connections, TopicConfig {
 }
 
 export interface ProcessorConfig extends Connections, TopicConfig {
+  /** The Kafka client id: brokers log and meter by it (several processors may share it). */
+  readonly clientId: string;
   readonly groupId: string;
   readonly transactionalIdPrefix: string;
   readonly maxBatchSize: number;
@@ -67,6 +69,7 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
   return Object.freeze({
     ...loadConnections(env),
     ...loadTopicConfig(env),
+    clientId: text(env, 'KAFKA_CLIENT_ID', 'order-processor'),
     groupId: text(env, 'PROCESSOR_GROUP_ID', 'order-processor'),
     transactionalIdPrefix: text(env, 'PROCESSOR_TRANSACTIONAL_ID_PREFIX', 'order-processor'),
     maxBatchSize: integer(env, 'PROCESSOR_MAX_BATCH_SIZE', 500, { min: 1, max: 5_000 }),

@@ -1,5 +1,5 @@
 import type { FailedOrderView, OrderView } from '@ouro/domain';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from './database.js';
 import { type NewOrderFailureRow, type NewOrderRow, type OrderFailureRow, type OrderRow, orderFailures, orders } from './schema.js';
 
@@ -76,7 +76,16 @@ export async function persistOrders(db: Database, rows: readonly NewOrderRow[]):
     select *, true as inserted from inserted
     union all
     select *, false as inserted from orders where id = any(${ids}::uuid[]) and id not in (select id from inserted)`);
-  return new Map(result.rows.map((row) => [row.id, { row: toOrderRow(row), inserted: row.inserted }]));
+  const outcome = new Map(result.rows.map((row) => [row.id, { row: toOrderRow(row), inserted: row.inserted }]));
+  // An order another transaction inserted while this statement waited on it (ON CONFLICT waits for
+  // that transaction, then skips) is invisible to the statement's own snapshot: read it again, in a
+  // snapshot of its own. Only an order whose event id another order holds stays missing.
+  const missing = rows.filter((row) => !outcome.has(row.id)).map((row) => row.id);
+  if (missing.length > 0) {
+    const found = await db.select().from(orders).where(inArray(orders.id, missing));
+    for (const row of found) outcome.set(row.id, { row, inserted: false });
+  }
+  return outcome;
 }
 
 /**
@@ -132,9 +141,11 @@ export function orderViewFrom(row: OrderRow): OrderView {
  */
 export async function recordFailures(db: Database, failures: readonly NewOrderFailureRow[]): Promise<void> {
   if (failures.length === 0) return;
+  // One row per order, the latest failure of it: ON CONFLICT cannot update a row twice in one statement.
+  const latest = new Map(failures.map((failure) => [failure.orderId, failure]));
   await db
     .insert(orderFailures)
-    .values([...failures])
+    .values([...latest.values()])
     .onConflictDoUpdate({
       target: orderFailures.orderId,
       set: {

@@ -28,10 +28,25 @@ export function totalCents(items: readonly OrderItem[]): number {
 }
 
 const skuPattern = new RegExp(orderLimits.skuPattern);
+/**
+ * Text that JSON can carry but the order's stores cannot: NUL (PostgreSQL text cannot hold it) and a
+ * lone UTF-16 surrogate (UTF-8, which Avro and PostgreSQL use, cannot encode it, so it would be
+ * stored altered). With the `u` flag a surrogate pair is one code point and does not match.
+ */
+const loneSurrogate = /\p{Cs}/u;
+const unstorable = (text: string) => text.includes('\u0000') || loneSurrogate.test(text);
 const isIntegerIn = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
 
-function shapeViolation({ customerId, items }: PlaceOrder): OrderRejected | undefined {
+function shapeViolation({ customerId, currency, items }: PlaceOrder): OrderRejected | undefined {
   const invalid = (message: string, field: string) => new OrderRejected('invalid-order', message, field);
+  const texts: [string, string][] = [
+    ['/customerId', customerId],
+    ['/currency', currency],
+    ...items.map(({ sku }, index): [string, string] => [`/items/${index}/sku`, sku]),
+  ];
+  for (const [field, text] of texts) {
+    if (unstorable(text)) return invalid('text must not hold NUL characters or unpaired surrogates', field);
+  }
   if (customerId.length === 0 || customerId.length > orderLimits.customerIdMaxLength) {
     return invalid(`customerId must have 1 to ${orderLimits.customerIdMaxLength} characters`, '/customerId');
   }

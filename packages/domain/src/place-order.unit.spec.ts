@@ -29,6 +29,18 @@ describe('decidePlaceOrder', () => {
     expect(decidePlaceOrder(command, context).idempotencyKey).toBeNull();
   });
 
+  it.each([
+    ['a NUL character in the customerId', { ...command, customerId: 'a\u0000b' }, '/customerId'],
+    ['a lone surrogate in the customerId', { ...command, customerId: '\ud800x' }, '/customerId'],
+    ['a lone surrogate in a sku', { ...command, items: [{ sku: 'A-\udc00', quantity: 1, unitPriceCents: 1 }] }, '/items/0/sku'],
+  ])('rejects %s, which no store could keep as sent', (_case, order, field) => {
+    expect(() => decidePlaceOrder(order, context)).toThrow(expect.objectContaining({ code: 'invalid-order', field }));
+  });
+
+  it('keeps text with characters beyond the basic plane, which are whole surrogate pairs', () => {
+    expect(decidePlaceOrder({ ...command, customerId: 'café 😀' }, context).customerId).toBe('café 😀');
+  });
+
   it('rejects a currency ISO 4217 does not know, naming the field', () => {
     const when = () => decidePlaceOrder({ ...command, currency: 'XYZ' }, context);
 

@@ -1,4 +1,7 @@
 import type { IHeaders, Message, Producer, TopicMessages } from 'kafkajs';
+import { type Logger, silentLogger } from './logger.js';
+import { backoffDelay } from './processing/backoff.js';
+import { pause } from './processing/retry.js';
 
 export interface OutgoingRecord {
   readonly topic: string;
@@ -19,61 +22,187 @@ export function toTopicMessages(records: readonly OutgoingRecord[]): TopicMessag
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
-/** What sends one record and settles when it is acknowledged. */
+/** The record was not handed to Kafka in time (or no connection could be made): it is not written. */
+export class NotSent extends Error {
+  override name = 'NotSent';
+}
+
+/** The record was sent, but no acknowledgement came in time: it may or may not be written. */
+export class OutcomeUnknown extends Error {
+  override name = 'OutcomeUnknown';
+}
+
+export interface SendOptions {
+  /** Epoch milliseconds by which the caller wants its answer. */
+  readonly deadline: number;
+}
+
+/**
+ * What sends one record and settles when it is acknowledged. Rejects with `NotSent` when it
+ * certainly is not written, `OutcomeUnknown` when it may be.
+ */
 export interface RecordSender {
-  send(record: OutgoingRecord): Promise<void>;
+  send(record: OutgoingRecord, options: SendOptions): Promise<void>;
 }
 
 interface Pending {
   readonly record: OutgoingRecord;
+  readonly deadline: number;
+  /** Handed to a producer at least once: a failure now means the outcome is unknown. */
+  sent: boolean;
+  answered: boolean;
   readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  readonly reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export interface BatchingProducerOptions {
+  readonly maxBatchSize?: number;
+  /** The broker's own wait for replicas (acks=all). */
+  readonly ackTimeoutMs?: number;
+  readonly logger?: Logger;
 }
 
 /**
- * Sends records through one idempotent producer in micro-batches. The idempotent kafkajs producer
- * allows one request in flight per connection, so sending each HTTP request's record on its own
- * serialises them. Here, while one batch is in flight the next accumulates, and it goes as soon as
- * the first is acknowledged (or when `maxBatchSize` is reached). Each caller's promise settles
- * only when its own record is acknowledged (acks=all) or has failed.
+ * Sends records through an idempotent producer in micro-batches, and tells each caller the truth
+ * about its record by its deadline: written (resolves), certainly not written (`NotSent`), or
+ * maybe written (`OutcomeUnknown`).
+ *
+ * The kafkajs idempotent producer allows one request in flight per connection, so sending each
+ * caller's record on its own would serialise them: while one batch is in flight the next
+ * accumulates, and goes as soon as the first settles. A record still waiting at its deadline is
+ * taken out of the queue: it will never be sent.
+ *
+ * After any failed send the producer is dropped and the next send uses a new one (a new producer id).
+ * kafkajs rolls its sequence numbers back after a failure, even when the broker did append the
+ * batch (the reply was lost): the same producer's next batch would then reuse those numbers, and
+ * the broker would refuse it for good (OUT_OF_ORDER_SEQUENCE_NUMBER) or, worse, take it for a
+ * duplicate of the lost one and acknowledge it without writing it. With a new producer id no
+ * sequence number is ever reused, so an acknowledgement always means written. A failed batch is
+ * sent again with the new producer while its callers' deadlines allow: a record may then be in
+ * Kafka twice, which its consumers tell apart by its own ids.
  */
 export class BatchingProducer implements RecordSender {
   private queue: Pending[] = [];
   private inFlight = false;
+  private current: Promise<Producer> | undefined;
+  private closed = false;
+  private readonly logger: Logger;
 
   constructor(
-    private readonly producer: Producer,
-    private readonly options: { maxBatchSize?: number; timeoutMs?: number } = {},
-  ) {}
+    private readonly newProducer: () => Producer,
+    private readonly options: BatchingProducerOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+  }
 
-  send(record: OutgoingRecord): Promise<void> {
+  send(record: OutgoingRecord, { deadline }: SendOptions): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      const pending: Pending = { record, deadline, sent: false, answered: false, resolve, reject };
+      pending.timer = setTimeout(() => this.expire(pending), Math.max(0, deadline - Date.now()));
+      this.queue.push(pending);
       this.flush();
     });
   }
 
+  /** Connects a producer ahead of the first send (best effort: a send connects one anyway). */
+  async warm(): Promise<void> {
+    await this.producer().catch(() => {});
+  }
+
+  /** Closes the producer; records still waiting are refused (`NotSent`). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of this.queue.splice(0)) this.answer(pending, new NotSent('the sender is closing'));
+    const current = this.current;
+    this.current = undefined;
+    await current?.then((producer) => producer.disconnect()).catch(() => {});
+  }
+
+  private expire(pending: Pending): void {
+    const index = this.queue.indexOf(pending);
+    if (index >= 0) this.queue.splice(index, 1);
+    this.answer(
+      pending,
+      pending.sent
+        ? new OutcomeUnknown('Kafka has not acknowledged the record in time; it may yet be written')
+        : new NotSent('Kafka could not be sent the record in time; it is not written'),
+    );
+  }
+
+  private answer(pending: Pending, error?: Error): void {
+    if (pending.answered) return;
+    pending.answered = true;
+    clearTimeout(pending.timer);
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+
   private flush(): void {
-    if (this.inFlight || this.queue.length === 0) return;
+    if (this.inFlight || this.queue.length === 0 || this.closed) return;
     const batch = this.queue.splice(0, this.options.maxBatchSize ?? 500);
     this.inFlight = true;
-    this.producer
-      .sendBatch({
-        acks: -1,
-        timeout: this.options.timeoutMs ?? 5_000,
-        topicMessages: toTopicMessages(batch.map(({ record }) => record)),
-      })
-      .then(
-        () => {
-          for (const pending of batch) pending.resolve();
-        },
-        (error: unknown) => {
-          for (const pending of batch) pending.reject(error);
-        },
-      )
-      .finally(() => {
-        this.inFlight = false;
-        this.flush();
+    void this.deliver(batch).finally(() => {
+      this.inFlight = false;
+      this.flush();
+    });
+  }
+
+  /** Sends a batch until it is acknowledged or every caller has had its answer; then settles the rest. */
+  private async deliver(batch: Pending[]): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 1; !this.closed; attempt++) {
+      const waiting = batch.filter((pending) => !pending.answered);
+      if (waiting.length === 0) return;
+      let producer: Producer;
+      try {
+        producer = await this.producer();
+      } catch (error) {
+        // Nothing of this attempt reached Kafka.
+        lastError = error;
+        this.logger.warn({ err: error, attempt }, 'cannot connect a producer to Kafka; retrying');
+        await pause(backoffDelay(attempt, { initialMs: 50, maxMs: 1_000 }));
+        continue;
+      }
+      // Only records whose callers still wait: one answered `NotSent` must never be written.
+      for (const pending of waiting) pending.sent = true;
+      try {
+        await producer.sendBatch({
+          acks: -1,
+          timeout: this.options.ackTimeoutMs ?? 5_000,
+          topicMessages: toTopicMessages(waiting.map(({ record }) => record)),
+        });
+        for (const pending of waiting) this.answer(pending);
+        return;
+      } catch (error) {
+        lastError = error;
+        this.logger.warn({ err: error, attempt, records: waiting.length }, 'a send failed; sending again with a new producer');
+        await this.drop(producer);
+        await pause(backoffDelay(attempt, { initialMs: 50, maxMs: 1_000 }));
+      }
+    }
+    const reason = lastError instanceof Error ? lastError.message : String(lastError);
+    for (const pending of batch) {
+      this.answer(pending, pending.sent ? new OutcomeUnknown(reason) : new NotSent(reason));
+    }
+  }
+
+  /** The current producer, connected (a new one when the last send failed). */
+  private producer(): Promise<Producer> {
+    if (!this.current) {
+      const producer = this.newProducer();
+      const connecting = producer.connect().then(() => producer);
+      this.current = connecting;
+      connecting.catch(() => {
+        if (this.current === connecting) this.current = undefined;
+        void producer.disconnect().catch(() => {});
       });
+    }
+    return this.current;
+  }
+
+  private async drop(producer: Producer): Promise<void> {
+    if (this.current && (await this.current.catch(() => undefined)) === producer) this.current = undefined;
+    await producer.disconnect().catch(() => {});
   }
 }

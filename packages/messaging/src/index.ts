@@ -1,5 +1,15 @@
-export { type BackoffPolicy, backoffDelay } from './backoff.js';
-export { BatchingProducer, type OutgoingRecord, type RecordSender } from './batching-producer.js';
+export {
+  BatchingProducer,
+  NotSent,
+  OutcomeUnknown,
+  type OutgoingRecord,
+  type RecordSender,
+  type SendOptions,
+} from './batching-producer.js';
+export { classifyFailure, type FailureKind, isTransient } from './failures.js';
+export { createKafka } from './kafka.js';
+export { type Logger, silentLogger } from './logger.js';
+export { type BackoffPolicy, backoffDelay } from './processing/backoff.js';
 export {
   type DeadLetter,
   type DeadLetterReason,
@@ -12,9 +22,10 @@ export {
   type ReplayOptions,
   replayDeadLetters,
   type StoredDeadLetter,
-} from './dead-letters.js';
-export { createKafka } from './kafka.js';
-export { type Logger, silentLogger } from './logger.js';
+} from './processing/dead-letters.js';
+export { describeFailure } from './processing/describe-failure.js';
+export type { BatchHandler, HandlerResult, InputMessage } from './processing/handler.js';
+export { pause, retry, stopped } from './processing/retry.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './read-to-end.js';
 export {
   type CompatibilityStatus,
@@ -28,14 +39,6 @@ export {
 } from './registry/compatibility.js';
 export { explainIncompatibility, type RegisteredVersion } from './registry/explain-incompatibility.js';
 export { RegistryError, RegistryUnreachableError } from './registry/registry-http.js';
-export { AvroSerde, createRegistry, SchemaNotRegistered, UndecodableMessage } from './serde.js';
+export { AvroSerde, createRegistry, SchemaNotRegistered, SchemaUnavailable, UndecodableMessage } from './serde.js';
 export { ensureTopics, type TopicSpec } from './topics.js';
-export {
-  type BatchHandler,
-  type DeadLetterOptions,
-  type HandlerResult,
-  type InputMessage,
-  TransactionalProcessor,
-  type TransactionalProcessorOptions,
-} from './transactional-processor.js';
-export { isTransient } from './transient.js';
+export { type DeadLetterOptions, TransactionalProcessor, type TransactionalProcessorOptions } from './transactional-processor.js';

@@ -10,6 +10,24 @@ export class UndecodableMessage extends Error {
   override name = 'UndecodableMessage';
 }
 
+/**
+ * The registry could not give a message's writer schema (unreachable, an error status, a timeout):
+ * the message may be fine, so this is retried, never dead-lettered.
+ */
+export class SchemaUnavailable extends Error {
+  override name = 'SchemaUnavailable';
+  readonly retriable = true;
+  constructor(schemaId: number, cause: unknown) {
+    super(`the registry did not give schema id ${schemaId}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** The registry's answer that a schema id does not exist (HTTP 404, Confluent error 40403). */
+function isSchemaNotFound(error: unknown): boolean {
+  const { status } = error as { status?: unknown };
+  return status === 404;
+}
+
 export function createRegistry(url: string): SchemaRegistry {
   return new SchemaRegistry({ host: url });
 }
@@ -42,16 +60,27 @@ export class AvroSerde<T> {
     return this.registry.encode(this.schemaId, value);
   }
 
+  /**
+   * Decodes in two steps, each with its own meaning when it fails: looking the writer's schema up
+   * (any failure but "no such schema" is the registry's, so transient) and parsing the body with it
+   * (a failure there is the message's own).
+   */
   async decode(buffer: Buffer | null): Promise<T> {
     if (!buffer || buffer.length < 5 || buffer.readUInt8(0) !== 0) {
       throw new UndecodableMessage('not in the Confluent wire format (no magic byte 0 and schema id)');
     }
+    const schemaId = buffer.readUInt32BE(1);
+    let writer: Awaited<ReturnType<SchemaRegistry['getSchema']>>;
     try {
-      return (await this.registry.decode(buffer)) as T;
+      writer = await this.registry.getSchema(schemaId);
     } catch (error) {
-      // A registry that cannot be reached is transient; a body that does not parse is not.
-      if (error instanceof Error && /ECONNREFUSED|ETIMEDOUT|socket|fetch failed|Timeout/i.test(error.message)) throw error;
-      throw new UndecodableMessage(error instanceof Error ? error.message : String(error));
+      if (isSchemaNotFound(error)) throw new UndecodableMessage(`schema id ${schemaId} is not in the registry`, { cause: error });
+      throw new SchemaUnavailable(schemaId, error);
+    }
+    try {
+      return (writer as { fromBuffer(payload: Buffer): unknown }).fromBuffer(buffer.subarray(5)) as T;
+    } catch (error) {
+      throw new UndecodableMessage(error instanceof Error ? error.message : String(error), { cause: error });
     }
   }
 }

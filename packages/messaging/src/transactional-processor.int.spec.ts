@@ -5,9 +5,10 @@ import { type ConsumerConfig, type Kafka, KafkaJSNonRetriableError, type Produce
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from './kafka.js';
 import type { Logger } from './logger.js';
+import type { BatchHandler } from './processing/handler.js';
 import { readToEnd } from './read-to-end.js';
 import { ensureTopics } from './topics.js';
-import { type BatchHandler, TransactionalProcessor } from './transactional-processor.js';
+import { TransactionalProcessor } from './transactional-processor.js';
 
 // The runtime against the real broker, with a handler a test can hold at will: what a member does
 // between fencing a partition and committing its chunk is exactly where zombies strike.

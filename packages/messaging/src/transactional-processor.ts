@@ -1,53 +1,21 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { type BackoffPolicy, backoffDelay } from './backoff.js';
-import { type OutgoingRecord, toTopicMessages } from './batching-producer.js';
-import { type DeadLetter, type DeadLetterReason, deadLetterRecord } from './dead-letters.js';
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { toTopicMessages } from './batching-producer.js';
+import { classifyFailure, type FailureKind } from './failures.js';
 import { type Logger, silentLogger } from './logger.js';
-import { isTransient } from './transient.js';
+import { AfterCommitQueue } from './processing/after-commit-queue.js';
+import { type BackoffPolicy, backoffDelay } from './processing/backoff.js';
+import { type Exhausted, runChunk } from './processing/chunk-policy.js';
+import { type DeadLetter, type DeadLetterReason, deadLetterRecord } from './processing/dead-letters.js';
+import { describeFailure } from './processing/describe-failure.js';
+import type { BatchHandler, InputMessage } from './processing/handler.js';
+import { PartitionTask } from './processing/partition-task.js';
+import { pause, retry, stopped, within } from './processing/retry.js';
 
-/**
- * The error as a dead letter states it: the innermost cause (a driver's own error, not the wrapper
- * that repeats the statement and its parameters), without NUL characters (PostgreSQL text cannot
- * hold them) and cut to a readable length.
- */
-export function describeFailure(error: unknown): string {
-  let root = error;
-  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
-  const code = root instanceof Error ? (root as Error & { code?: unknown }).code : undefined;
-  const text = root instanceof Error ? `${root.name}${typeof code === 'string' ? ` ${code}` : ''}: ${root.message}` : String(root);
-  return text.replaceAll('\u0000', '').slice(0, 1_000);
+/** This member is stopping, or lost the partition: the chunk is left to whoever processes it next (never counted). */
+class NotRunning extends Error {
+  override name = 'NotRunning';
+  readonly retriable = true;
 }
-
-interface ChunkControl {
-  readonly heartbeat: () => Promise<void>;
-  /** False once the consumer stops or the partition was taken away. */
-  readonly running: () => boolean;
-  readonly resolveOffset: (offset: string) => void;
-}
-
-export interface InputMessage<T> {
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: string | null;
-  readonly value: T;
-  readonly headers: IHeaders;
-}
-
-export interface HandlerResult<T = unknown> {
-  /** Written in the same Kafka transaction as the consumed offsets. */
-  readonly records: readonly OutgoingRecord[];
-  /** Messages the handler refuses for good (a domain rule is broken): they go to the dead-letter topic. */
-  readonly rejected?: readonly { readonly message: InputMessage<T>; readonly error: string }[];
-  /**
-   * Runs after the transaction committed, overlapping the partition's next chunk (one at a time, in
-   * order). Retried with backoff while it fails, within `afterCommitRetryMs`, then logged.
-   */
-  readonly afterCommit?: () => Promise<void>;
-}
-
-/** One handler shape: a chunk of one partition's messages in, the records to emit out. */
-export type BatchHandler<T> = (messages: readonly InputMessage<T>[], partition: number) => Promise<HandlerResult<T>>;
 
 export interface DeadLetterOptions {
   readonly topic: string;
@@ -65,7 +33,7 @@ export interface TransactionalProcessorOptions<T> {
   readonly topic: string;
   /** Transactional ids are `<prefix>-<topic>-<partition>`: one producer per input partition. */
   readonly transactionalIdPrefix: string;
-  /** Throws `UndecodableMessage` (or any non-transient error) for a message that can never be decoded. */
+  /** Throws `UndecodableMessage` for a message that can never be decoded; anything transient for a dependency that failed. */
   readonly decode: (value: Buffer | null) => Promise<T>;
   readonly handle: BatchHandler<T>;
   readonly deadLetters: DeadLetterOptions;
@@ -75,71 +43,129 @@ export interface TransactionalProcessorOptions<T> {
   readonly sessionTimeoutMs?: number;
   /** Backoff between attempts (exponential, full jitter). */
   readonly retry?: BackoffPolicy;
-  /** Attempts of a failing message before it is dead-lettered, counting only non-transient failures. */
+  /** Counted (message) failures of a chunk before it is split, and of a message before it is dead-lettered. */
   readonly maxAttempts?: number;
-  /** How long after-commit steps are retried before giving up (logged). */
-  readonly afterCommitRetryMs?: number;
-  readonly isTransient?: (error: unknown) => boolean;
+  /** How much after-commit work (in handler units, e.g. orders) a partition may leave queued before it waits for it. */
+  readonly maxQueuedAfterCommit?: number;
+  readonly classify?: (error: unknown) => FailureKind;
   /**
-   * Runs when this member starts on a partition, after the fence and before its first chunk, with
-   * the committed offset: everything below it is committed, but the after-commit steps of the
-   * previous owner's last transaction may never have run (it died). Must be idempotent.
+   * Runs (behind the partition, retried until it succeeds) each time this member verifies a
+   * partition, with the committed offset: everything below it is committed, but the after-commit
+   * steps of its last transactions may never have run (their member died). Must be idempotent.
    */
   readonly onAssigned?: (partition: number, committedOffset: bigint) => Promise<void>;
   readonly logger?: Logger;
 }
 
+interface BatchControl {
+  readonly running: () => boolean;
+  readonly heartbeat: () => Promise<void>;
+}
+
 /**
  * Consume → handle → produce, exactly once, in the style of Kafka Streams' first EOS scheme (kafkajs
- * has no KIP-447): each input partition has its own transactional producer, so a new owner of a
- * partition fences the previous one (a "zombie" after a rebalance or a pause) by initialising the
- * same transactional id. The outputs and the consumed offset commit in one Kafka transaction.
+ * has no KIP-447): each input partition has its own transactional producer, so whoever holds a
+ * partition fences every earlier holder by initialising the same transactional id. The outputs and
+ * the consumed offset commit in one Kafka transaction.
  *
- * On (re)assignment a partition is first fenced, then its committed offset is read again: a zombie
- * that committed between the group's offset fetch and the fence would otherwise be processed twice.
+ * A partition is verified (fenced with a new producer, then its committed offset read) before its
+ * first chunk and again after every failure, whatever the failure was: a commit whose answer was
+ * lost may have committed, and a zombie may have committed in between. Only the messages from the
+ * committed offset on are processed, in every batch.
  */
 export class TransactionalProcessor<T> {
-  private readonly consumer: Consumer;
+  private consumer: Consumer | undefined;
+  /** The consumer being started, if any: stop() waits for it, then disconnects whatever it made. */
+  private launching: Promise<void> | undefined;
   private readonly admin: Admin;
-  private readonly producers = new Map<number, Producer>();
-  /** Per partition, the after-commit step of its last transaction, still running behind the next chunk. */
-  private readonly trailing = new Map<number, Promise<void>>();
-  /** Partitions fenced and offset-checked since the last (re)join. */
-  private readonly verified = new Set<number>();
+  private readonly tasks = new Map<number, PartitionTask>();
+  private readonly afterCommit = new Map<number, AfterCommitQueue>();
+  /** Bumped at every (re)join: a batch of an earlier generation stops at its next check. */
+  private generation = 0;
+  private stopping = false;
+  private readonly stopSignal = new AbortController();
   /** Whether the broker answered this member's LeaveGroup (set while stopping). */
   private leftGroup = false;
   private readonly logger: Logger;
   private readonly retry: BackoffPolicy;
-  private readonly isTransient: (error: unknown) => boolean;
+  private readonly classify: (error: unknown) => FailureKind;
 
   constructor(private readonly options: TransactionalProcessorOptions<T>) {
     this.logger = options.logger ?? silentLogger;
     this.retry = options.retry ?? { initialMs: 100, maxMs: 5_000 };
-    this.isTransient = options.isTransient ?? isTransient;
-    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
-    this.consumer = options.kafka.consumer({
-      groupId: options.groupId,
+    this.classify = options.classify ?? classifyFailure;
+    this.admin = options.kafka.admin();
+  }
+
+  /**
+   * Joins the group and starts consuming, retrying while Kafka cannot be reached; resolves true once
+   * consuming, false (having started nothing that stays) when `stop()` came first.
+   */
+  async start(): Promise<boolean> {
+    return this.consume();
+  }
+
+  /** Starts a consumer, retried with backoff until it runs or the member stops. */
+  private async consume(): Promise<boolean> {
+    const outcome = await retry(
+      async () => {
+        await this.admin.connect();
+        if (this.stopping) return;
+        this.launching = this.launch();
+        await this.launching;
+      },
+      {
+        policy: this.retry,
+        running: () => !this.stopping,
+        signal: this.stopSignal.signal,
+        onFailure: async (error, attempt) => {
+          this.logger.warn({ err: error, attempt }, 'could not start consuming; retrying');
+          await this.consumer?.disconnect().catch(() => {});
+        },
+      },
+    );
+    return outcome !== stopped && !this.stopping;
+  }
+
+  /** A new kafkajs consumer, subscribed and running (at start, and whenever kafkajs gives one up). */
+  private async launch(): Promise<void> {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    const consumer = this.options.kafka.consumer({
+      groupId: this.options.groupId,
       readUncommitted: false,
       maxWaitTimeInMs: 1_000,
       sessionTimeout,
       heartbeatInterval: Math.floor(sessionTimeout / 10),
+      // kafkajs restarts a consumer after a retriable crash: never once this member is stopping.
+      retry: { restartOnFailure: async () => !this.stopping },
     });
-    this.admin = options.kafka.admin();
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.verified.clear();
-      this.logger.info({ assignment: payload.memberAssignment }, 'joined the consumer group');
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.generation++;
+      void this.forgetPartitions();
+      // A join that was under way when stop() came completes, and the member leaves at once.
+      if (!this.stopping) this.logger.info({ assignment: payload.memberAssignment }, 'joined the consumer group');
     });
     // kafkajs swallows a failed LeaveGroup on disconnect: the broker's answer is the only sign it was sent.
-    this.consumer.on(this.consumer.events.REQUEST, ({ payload }) => {
+    consumer.on(consumer.events.REQUEST, ({ payload }) => {
       if (payload.apiName === 'LeaveGroup') this.leftGroup = true;
     });
-  }
-
-  async start(): Promise<void> {
-    await this.admin.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await this.consumer.run({
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.stopping || payload.restart || this.consumer !== consumer) return;
+      // kafkajs gave this consumer up (a non-retriable error escaped into its loop): without a new
+      // one, the process would stay up consuming nothing.
+      this.logger.error({ err: payload.error }, 'the consumer stopped for good; starting a new one');
+      void consumer
+        .disconnect()
+        .catch(() => {})
+        .then(() => this.consume());
+    });
+    // stop() may come at any await: a consumer it did not see must not go on to join the group.
+    await consumer.connect();
+    if (this.stopping) return;
+    await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    if (this.stopping) return;
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
@@ -148,159 +174,216 @@ export class TransactionalProcessor<T> {
   }
 
   /**
-   * Stops cleanly. kafkajs lets the batch in hand finish (its chunk's transaction commits, or aborts
-   * and the partition's next owner redoes it), then sends LeaveGroup, so the group hands the
-   * partitions to the other members at once instead of after the session timeout. Only then are the
-   * producers closed: a kafkajs producer's disconnect does not abort an open transaction, which would
-   * hold back read_committed readers of its partitions until the transaction timeout or a fence.
+   * Stops cleanly, at any moment (even while starting). kafkajs lets the batch in hand finish (it
+   * commits, or aborts and the partition's next owner redoes it), then sends LeaveGroup, so the
+   * partitions move at once instead of after the session timeout. The after-commit work still queued
+   * gets a few seconds; what is left then is the next owner's (it is redone from what is stored).
+   * Producers close last: a kafkajs producer's disconnect does not abort an open transaction.
    */
-  async stop(): Promise<void> {
+  async stop({ afterCommitGraceMs = 5_000, joinGraceMs = 5_000 } = {}): Promise<void> {
+    this.stopping = true;
+    this.stopSignal.abort();
     this.leftGroup = false;
     try {
-      await this.consumer.disconnect();
+      // A consumer being started sees `stopping` at its next step and goes no further. One already
+      // joining is let finish (a few seconds at most), so that it leaves the group properly instead
+      // of staying in it, silent, until its session times out.
+      if (this.launching)
+        await within(
+          this.launching.catch(() => {}),
+          joinGraceMs,
+          undefined,
+        );
+      await this.consumer?.disconnect();
       const { groupId } = this.options;
       if (this.leftGroup) this.logger.info({ groupId }, 'left the consumer group');
       else this.logger.warn({ groupId }, 'did not leave the consumer group: its partitions move after the session timeout');
     } finally {
-      await Promise.allSettled(this.trailing.values());
-      await Promise.allSettled([...this.producers.values()].map((producer) => producer.disconnect()));
-      this.producers.clear();
+      const drained = await Promise.all([...this.afterCommit.values()].map((queue) => queue.drain(afterCommitGraceMs)));
+      if (drained.includes(false)) this.logger.warn({}, "after-commit work left to the partitions' next owners");
+      await Promise.allSettled([...this.tasks.values()].map((task) => task.discard()));
+      this.tasks.clear();
       await this.admin.disconnect();
     }
   }
 
-  private async producerFor(partition: number): Promise<Producer> {
-    const existing = this.producers.get(partition);
-    if (existing) return existing;
-    const producer = this.options.kafka.producer({
-      transactionalId: `${this.options.transactionalIdPrefix}-${this.options.topic}-${partition}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: this.options.transactionTimeoutMs ?? 30_000,
-    });
-    await producer.connect();
-    this.producers.set(partition, producer);
-    return producer;
+  /** After a (re)join, every partition is verified again before its next chunk, with a new producer. */
+  private async forgetPartitions(): Promise<void> {
+    const tasks = [...this.tasks.values()];
+    this.tasks.clear();
+    await Promise.allSettled(tasks.map((task) => task.retire()));
   }
 
-  /** Drops a producer after a failed transaction: kafkajs can be left unusable by a failed abort. */
-  private async discardProducer(partition: number): Promise<void> {
-    const producer = this.producers.get(partition);
-    this.producers.delete(partition);
-    await producer?.disconnect().catch(() => {});
+  private task(partition: number): PartitionTask {
+    let task = this.tasks.get(partition);
+    if (!task) {
+      task = new PartitionTask({
+        kafka: this.options.kafka,
+        admin: this.admin,
+        groupId: this.options.groupId,
+        topic: this.options.topic,
+        partition,
+        transactionalId: `${this.options.transactionalIdPrefix}-${this.options.topic}-${partition}`,
+        transactionTimeoutMs: this.options.transactionTimeoutMs ?? 30_000,
+      });
+      this.tasks.set(partition, task);
+    }
+    return task;
   }
 
-  /** Initialises the partition's transactional id: the broker aborts or completes a zombie's open transaction and fences it. */
-  private async fence(partition: number): Promise<void> {
-    const producer = await this.producerFor(partition);
-    const transaction = await producer.transaction();
-    await transaction.abort();
-  }
-
-  private async committedOffset(partition: number): Promise<bigint> {
-    const [topic] = await this.admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
-    const offset = topic?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
-    return offset === '-1' ? 0n : BigInt(offset);
+  private queue(partition: number): AfterCommitQueue {
+    let queue = this.afterCommit.get(partition);
+    if (!queue) {
+      queue = new AfterCommitQueue({
+        policy: this.retry,
+        onFailure: (error, attempt) => this.logger.warn({ err: error, partition, attempt }, 'after-commit step failed; retrying'),
+      });
+      this.afterCommit.set(partition, queue);
+    }
+    return queue;
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
-    let messages: KafkaMessage[] = batch.messages;
-    if (!this.verified.has(partition)) {
-      await this.fence(partition);
-      const committed = await this.committedOffset(partition);
-      await this.recover(partition, committed, { heartbeat, running: () => isRunning() && !isStale() });
-      messages = messages.filter((message) => BigInt(message.offset) >= committed);
-      this.verified.add(partition);
-    }
+    const generation = this.generation;
+    const control: BatchControl = {
+      running: () => isRunning() && !isStale() && !this.stopping && generation === this.generation,
+      heartbeat,
+    };
+    const task = this.task(partition);
     const size = this.options.maxBatchSize ?? 500;
-    const running = () => isRunning() && !isStale();
-    for (let start = 0; start < messages.length; start += size) {
-      if (!running()) return;
-      const chunk = messages.slice(start, start + size);
-      if (!(await this.processWithRetry(partition, chunk, { heartbeat, running, resolveOffset }))) return;
-      resolveOffset(chunk[chunk.length - 1]?.offset ?? batch.lastOffset());
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!control.running()) return;
+      const chunk = batch.messages.slice(start, start + size);
+      const committed = await runChunk(chunk, {
+        maxAttempts: this.options.maxAttempts ?? 5,
+        classify: this.classify,
+        attempt: (messages, exhausted) => this.attempt(task, messages, exhausted, control),
+        pause: (failure) => this.pauseAfter(task, failure, control),
+      });
+      if (!committed) return;
+      const last = chunk[chunk.length - 1];
+      if (last) resolveOffset(last.offset);
       await heartbeat();
     }
-    resolveOffset(batch.lastOffset());
+    // Past the transaction markers after the last message, too.
+    if (control.running()) resolveOffset(batch.lastOffset());
   }
 
-  /** Runs `onAssigned` (the previous owner's unfinished after-commit steps), retried while it fails. */
-  private async recover(partition: number, committed: bigint, control: Pick<ChunkControl, 'heartbeat' | 'running'>): Promise<void> {
-    const { onAssigned } = this.options;
-    if (!onAssigned) return;
-    for (let attempt = 1; control.running(); attempt++) {
-      try {
-        await onAssigned(partition, committed);
-        return;
-      } catch (error) {
-        this.logger.warn({ err: error, partition, attempt }, 'recovery on assignment failed; retrying');
-        await sleep(backoffDelay(attempt, this.retry));
-        await control.heartbeat();
-      }
-    }
+  private async pauseAfter(
+    task: PartitionTask,
+    { error, kind, attempt, size }: { error: unknown; kind: FailureKind; attempt: number; size: number },
+    control: BatchControl,
+  ): Promise<boolean> {
+    this.logger.warn(
+      { err: error, partition: task.partition, kind, attempt, size },
+      kind === 'fenced'
+        ? 'another member holds this partition: checking membership before fencing again'
+        : 'the transaction did not commit; the partition is verified again and the chunk retried',
+    );
+    if (!control.running()) return false;
+    await pause(backoffDelay(attempt, this.retry), this.stopSignal.signal);
+    // Throws when the group has moved on (this member may be the zombie): kafkajs rejoins, and the
+    // partition is verified again only if it is still this member's.
+    await control.heartbeat();
+    return control.running();
   }
 
   /**
-   * Retries a chunk until it commits. Transient failures (a dependency down) are retried for as long
-   * as they last: dead-lettering healthy orders during an outage would turn it into lost business.
-   * Other failures count: after `maxAttempts` the chunk is split into single messages, and a single
-   * message that still fails is dead-lettered, so the partition keeps flowing. Gives up only when
-   * the consumer stops (the partition's next owner redoes the work).
+   * One attempt at some messages of a partition: verify it if needed, skip what is committed
+   * already, then handle the rest and commit outputs, dead letters and offset in one transaction.
+   * Any failure leaves the partition unverified.
    */
-  private async processWithRetry(partition: number, chunk: KafkaMessage[], control: ChunkControl): Promise<boolean> {
-    const maxAttempts = this.options.maxAttempts ?? 5;
-    let failures = 0;
-    let lastFailure: unknown;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const exhausted = failures >= maxAttempts ? { error: lastFailure, attempts: attempt - 1 } : undefined;
-        await this.processChunk(partition, chunk, exhausted);
-        return true;
-      } catch (error) {
-        const transient = this.isTransient(error);
-        if (!transient) {
-          failures++;
-          lastFailure = error;
-        }
-        this.logger.warn(
-          { err: error, partition, firstOffset: chunk[0]?.offset, lastOffset: chunk[chunk.length - 1]?.offset, attempt, transient },
-          'batch failed; the transaction is aborted and the batch will be retried',
-        );
-        await this.discardProducer(partition);
-        if (!control.running()) return false;
-        if (failures >= maxAttempts && chunk.length > 1) return this.isolate(partition, chunk, control);
-        await sleep(backoffDelay(attempt, this.retry));
-        await control.heartbeat();
+  private async attempt(task: PartitionTask, messages: readonly KafkaMessage[], exhausted: Exhausted | undefined, control: BatchControl) {
+    try {
+      if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
+      if (task.position === undefined) {
+        const committed = await task.verify();
+        const { onAssigned } = this.options;
+        if (onAssigned) this.queue(task.partition).add(() => onAssigned(task.partition, committed));
       }
+      const position = task.position ?? 0n;
+      const pending = messages.filter((message) => BigInt(message.offset) >= position);
+      const last = pending[pending.length - 1];
+      if (!last) return;
+      const queue = this.queue(task.partition);
+      await queue.below(this.options.maxQueuedAfterCommit ?? 20_000, { running: control.running, whileWaiting: control.heartbeat });
+      if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
+
+      const { outgoing, letters, afterCommit } = await this.outputs(task.partition, pending, exhausted);
+      await task.transact(async (transaction) => {
+        if (outgoing.length > 0) await transaction.sendBatch({ acks: -1, topicMessages: toTopicMessages(outgoing) });
+        const next = BigInt(last.offset) + 1n;
+        await transaction.sendOffsets({
+          consumerGroupId: this.options.groupId,
+          topics: [{ topic: this.options.topic, partitions: [{ partition: task.partition, offset: next.toString() }] }],
+        });
+        return next;
+      });
+      if (letters.length > 0) {
+        this.logger.warn(
+          {
+            partition: task.partition,
+            letters: letters.map(({ offset, key, reason, error, attempts }) => ({ offset, key, reason, error, attempts })),
+          },
+          'dead-lettered',
+        );
+      }
+      if (afterCommit.length > 0) {
+        queue.add(async () => {
+          for (const step of afterCommit) await step();
+        }, pending.length);
+      }
+    } catch (error) {
+      await task.discard();
+      throw error;
     }
   }
 
-  /** Processes a chunk that keeps failing one message at a time, so only the culprit is dead-lettered. */
-  private async isolate(partition: number, chunk: KafkaMessage[], control: ChunkControl): Promise<boolean> {
-    this.logger.warn({ partition, size: chunk.length }, 'isolating a failing batch: one message per transaction');
-    for (const message of chunk) {
-      if (!control.running() || !(await this.processWithRetry(partition, [message], control))) return false;
-      control.resolveOffset(message.offset);
+  /** What a transaction writes for these messages: the handler's records and dead letters, and what runs after it commits. */
+  private async outputs(partition: number, messages: readonly KafkaMessage[], exhausted: Exhausted | undefined) {
+    let records: Awaited<ReturnType<BatchHandler<T>>>['records'] = [];
+    let letters: DeadLetter[];
+    let afterCommit: (() => Promise<void>) | undefined;
+    if (exhausted === undefined) {
+      const decoded = await this.decodeAll(partition, messages);
+      const result = decoded.inputs.length > 0 ? await this.options.handle(decoded.inputs, partition) : { records: [] };
+      records = result.records;
+      afterCommit = result.afterCommit;
+      const byOffset = new Map(messages.map((message) => [message.offset, message]));
+      letters = [
+        ...decoded.letters,
+        ...(result.rejected ?? []).flatMap(({ message, error }) => {
+          const raw = byOffset.get(message.offset);
+          return raw ? [this.letter(partition, raw, 'rejected', error, 1)] : [];
+        }),
+      ];
+    } else {
+      letters = messages.map((message) => this.letter(partition, message, 'failing', exhausted.error, exhausted.attempts));
     }
-    return true;
+    const afterLetters = letters.length > 0 ? await this.options.deadLetters.record?.(letters) : undefined;
+    return {
+      outgoing: [...records, ...letters.map((letter) => deadLetterRecord(letter, this.options.deadLetters.topic))],
+      letters,
+      afterCommit: [afterCommit, afterLetters].filter((step) => step !== undefined),
+    };
   }
 
-  private async decodeAll(partition: number, chunk: KafkaMessage[]) {
+  private async decodeAll(partition: number, messages: readonly KafkaMessage[]) {
     const decoded = await Promise.all(
-      chunk.map(async (message) => {
+      messages.map(async (message) => {
         try {
           const input: InputMessage<T> = {
             partition,
             offset: message.offset,
             key: message.key?.toString() ?? null,
-            headers: message.headers ?? {},
+            headers: message.headers ?? ({} as IHeaders),
             value: await this.options.decode(message.value),
           };
           return { input };
         } catch (error) {
-          // A registry that cannot be reached fails the chunk (retried); a bad message is dead-lettered.
-          if (this.isTransient(error)) throw error;
+          // A dependency that failed (the registry) fails the chunk, retried; a bad message is dead-lettered.
+          if (this.classify(error) !== 'message') throw error;
           return { letter: this.letter(partition, message, 'undecodable', error, 1) };
         }
       }),
@@ -323,87 +406,5 @@ export class TransactionalProcessor<T> {
       error: describeFailure(error),
       attempts,
     };
-  }
-
-  /**
-   * One chunk in one Kafka transaction: the handler's records, the dead letters and the consumed
-   * offset commit together. With `exhausted`, the chunk (one message) has used up its attempts and
-   * is dead-lettered without running the handler again.
-   */
-  private async processChunk(
-    partition: number,
-    chunk: KafkaMessage[],
-    exhausted?: { readonly error: unknown; readonly attempts: number },
-  ): Promise<void> {
-    let records: readonly OutgoingRecord[] = [];
-    let letters: DeadLetter[];
-    let afterCommit: (() => Promise<void>) | undefined;
-    if (exhausted === undefined) {
-      const decoded = await this.decodeAll(partition, chunk);
-      const result = decoded.inputs.length > 0 ? await this.options.handle(decoded.inputs, partition) : { records: [] };
-      records = result.records;
-      afterCommit = result.afterCommit;
-      const byOffset = new Map(chunk.map((message) => [message.offset, message]));
-      letters = [
-        ...decoded.letters,
-        ...(result.rejected ?? []).flatMap(({ message, error }) => {
-          const raw = byOffset.get(message.offset);
-          return raw ? [this.letter(partition, raw, 'rejected', error, 1)] : [];
-        }),
-      ];
-    } else {
-      letters = chunk.map((message) => this.letter(partition, message, 'failing', exhausted.error, exhausted.attempts));
-    }
-    const afterLetters = letters.length > 0 ? await this.options.deadLetters.record?.(letters) : undefined;
-    const outgoing = [...records, ...letters.map((letter) => deadLetterRecord(letter, this.options.deadLetters.topic))];
-
-    const producer = await this.producerFor(partition);
-    const transaction = await producer.transaction();
-    try {
-      if (outgoing.length > 0) {
-        await transaction.sendBatch({ acks: -1, topicMessages: toTopicMessages(outgoing) });
-      }
-      const last = chunk[chunk.length - 1];
-      if (!last) return;
-      await transaction.sendOffsets({
-        consumerGroupId: this.options.groupId,
-        topics: [{ topic: this.options.topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
-      });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => {});
-      throw error;
-    }
-    if (letters.length > 0) {
-      this.logger.warn(
-        { partition, letters: letters.map(({ offset, key, reason, error, attempts }) => ({ offset, key, reason, error, attempts })) },
-        'dead-lettered',
-      );
-    }
-    // The records are visible now. Bookkeeping after the commit runs behind the partition's next
-    // chunk instead of in front of it, at most one step deep: the previous one is awaited first.
-    await this.trailing.get(partition);
-    const steps = [afterCommit, afterLetters].filter((step) => step !== undefined);
-    this.trailing.set(partition, this.retryAfterCommit(partition, steps));
-  }
-
-  /** Post-commit bookkeeping, retried with backoff (a Redis or PostgreSQL restart must not leave it undone). */
-  private async retryAfterCommit(partition: number, steps: readonly (() => Promise<void>)[]): Promise<void> {
-    const deadline = Date.now() + (this.options.afterCommitRetryMs ?? 20_000);
-    for (const step of steps) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await step();
-          break;
-        } catch (error) {
-          if (Date.now() > deadline) {
-            this.logger.error({ err: error, partition, attempt }, 'after-commit step failed; giving up');
-            break;
-          }
-          this.logger.warn({ err: error, partition, attempt }, 'after-commit step failed; retrying');
-          await sleep(backoffDelay(attempt, this.retry));
-        }
-      }
-    }
   }
 }

@@ -11,12 +11,11 @@ export async function kafkaSender(topic: string) {
     subjectFor(topic),
     readSchema(schemaFiles.commands),
   );
-  const producer = createKafka({ brokers: connections.kafkaBrokers, clientId: 'bench' }).producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  const kafka = createKafka({ brokers: connections.kafkaBrokers, clientId: 'bench' });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const sender = new BatchingProducer(producer);
+  const sender = new BatchingProducer(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
+  await sender.warm();
   const encode = (order: PlacedOrder) =>
     serde.encode({
       eventId: order.eventId,
@@ -29,7 +28,8 @@ export async function kafkaSender(topic: string) {
     });
   return {
     encode,
-    send: async (order: PlacedOrder) => sender.send({ topic, key: order.orderId, value: await encode(order) }),
+    send: async (order: PlacedOrder) =>
+      sender.send({ topic, key: order.orderId, value: await encode(order) }, { deadline: Date.now() + 5_000 }),
     sendEncoded: (records: ReadonlyArray<{ key: string; value: Buffer }>) => producer.send({ topic, acks: -1, messages: [...records] }),
   };
 }

@@ -1,6 +1,6 @@
 import type { IHeaders, Kafka } from 'kafkajs';
-import { type OutgoingRecord, toTopicMessages } from './batching-producer.js';
-import { readToEnd } from './read-to-end.js';
+import { type OutgoingRecord, toTopicMessages } from '../batching-producer.js';
+import { readToEnd } from '../read-to-end.js';
 
 /** Why a message was dead-lettered. */
 export type DeadLetterReason =

@@ -1,0 +1,26 @@
+import type { IHeaders } from 'kafkajs';
+import type { OutgoingRecord } from '../batching-producer.js';
+
+export interface InputMessage<T> {
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: T;
+  readonly headers: IHeaders;
+}
+
+export interface HandlerResult<T = unknown> {
+  /** Written in the same Kafka transaction as the consumed offsets. */
+  readonly records: readonly OutgoingRecord[];
+  /** Messages the handler refuses for good (a domain rule is broken): they go to the dead-letter topic. */
+  readonly rejected?: readonly { readonly message: InputMessage<T>; readonly error: string }[];
+  /**
+   * Runs after the transaction committed, behind the partition (never in front of its next chunk),
+   * in commit order, retried until it succeeds. Must be idempotent: a member that stops before it ran
+   * leaves it to the partition's next owner.
+   */
+  readonly afterCommit?: () => Promise<void>;
+}
+
+/** One handler shape: a chunk of one partition's messages in, the records to emit out. */
+export type BatchHandler<T> = (messages: readonly InputMessage<T>[], partition: number) => Promise<HandlerResult<T>>;
