@@ -6,4 +6,19 @@ export { type KafkaApi, kafkaApis, type RequestHeader } from './links/kafka-prot
 export type { ArmedRule, KafkaAction, KafkaRule } from './links/kafka-rules.js';
 export { type Direction, type Inspector, Link, type LinkState, type Target, type Verdict } from './links/link.js';
 export type { ProcessName, ServiceName } from './service.js';
-export { type Outcome, ServiceFailed, serviceNames, services, stackDown, stackReset, stackStatus, stackUp } from './stack.js';
+export { connectGroup } from './connect-worker.js';
+export {
+  followedServiceNames,
+  type Outcome,
+  runningExtras,
+  ServiceFailed,
+  type StackExtra,
+  serviceNames,
+  services,
+  stackDown,
+  stackExtras,
+  stackReset,
+  stackServiceNames,
+  stackStatus,
+  stackUp,
+} from './stack.js';
