@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   awaitConnectorRunning,
@@ -87,6 +87,7 @@ afterAll(async () => {
   // Whatever happened above, no slot is left behind and the worker's state goes with it.
   if (service && (await isReady(service))) await removeOutboxConnector({ connect, pool }, connector).catch(() => {});
   await stackDown(config, ['connect']);
+  rmSync(connectFiles(config).home, { recursive: true, force: true });
   const { slot, publication } = replicationNames(connector);
   await dropReplicationSlot(pool, slot, { timeoutMs: 30_000 });
   await dropPublication(pool, publication);
