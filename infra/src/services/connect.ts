@@ -67,6 +67,8 @@ export function connectService(config: StackConfig): Service {
   const libs = dirname(files.workerLibs);
   const log4j = `-Dlog4j2.configurationFile=${join(config.root, 'infra/connect/log4j2.properties')}`;
   const ownedPid = () => readPid(files.pidFile, files.properties);
+  const properties = () => connectWorkerProperties(config, files);
+  const written = () => (existsSync(files.properties) ? readFileSync(files.properties, 'utf8') : undefined);
 
   return {
     name: 'connect',
@@ -94,7 +96,7 @@ export function connectService(config: StackConfig): Service {
         }
       }
       mkdirSync(files.home, { recursive: true });
-      writeFileSync(files.properties, connectWorkerProperties(config, files));
+      writeFileSync(files.properties, properties());
     },
     async start() {
       if (!(await kafkaAnswers(config))) {
@@ -127,6 +129,8 @@ export function connectService(config: StackConfig): Service {
       if (running) await killProcess(running);
     },
     isOwned: () => ownedPid() !== undefined,
+    // Started with other worker properties than this version writes (say, another flush interval).
+    isOutdated: () => ownedPid() !== undefined && written() !== properties(),
     // Its state is in Kafka's topics (and the replication slots in PostgreSQL): a reset of those clears it.
     dataDirs: () => [files.home],
   };
