@@ -58,8 +58,9 @@ async function kafkaAnswers(config: StackConfig): Promise<boolean> {
 
 /**
  * Kafka Connect in distributed mode (one worker) with the Debezium PostgreSQL connector and the
- * Apicurio Avro converter as isolated plugins, all from Maven Central, on the stack's Java 21
- * (Debezium 3 targets it; the registry needs it anyway). Part of the stack only when asked (`--with cdc`).
+ * Apicurio Avro converter as isolated plugins, all from Maven Central, on the Java 21 the stack
+ * provides for the registry (Debezium 3.6's jars are Java 17 bytecode: it runs on either). Part of
+ * the stack only when asked (`--with cdc`).
  */
 export function connectService(config: StackConfig): Service {
   const { url, port, heap } = config.connect;
