@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Tests are named by scope: *.unit.spec.ts (pure logic, no I/O), *.int.spec.ts (one adapter against
 // the real service), *.e2e.spec.ts (the apps together), *.chaos.spec.ts (fault injection: it crashes
-// the stack's services, so it runs alone, one file at a time, after the others).
+// the stack's services, so it runs alone, one file at a time, after the others), *.cdc.spec.ts
+// (integration tests that need Kafka Connect with Debezium: they run when the stack runs with
+// `--with cdc`, as `npm test` brings it up).
 // `vitest run --project unit` runs one scope.
 const exclude = ['**/node_modules/**', '**/.stack/**', '**/dist/**'];
 
@@ -26,6 +28,16 @@ export default defineConfig({
           include: ['**/*.e2e.spec.ts'],
           exclude,
           globalSetup: ['infra/src/require-stack.ts', 'scripts/provision-for-tests.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'cdc',
+          include: ['**/*.cdc.spec.ts'],
+          exclude,
+          globalSetup: ['infra/src/require-cdc.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -1,8 +1,8 @@
-// `npm test`: the stack (reused when up), then lint, typecheck, schema compatibility and every test.
+// `npm test`: the stack with Kafka Connect (reused when up), then lint, typecheck, schema compatibility and every test.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadStackConfig, stackUp } from '@ouro/infra';
+import { loadStackConfig, stackServiceNames, stackUp } from '@ouro/infra';
 import { provision } from '@ouro/provisioning';
 import { bold, exitWith, phase, root } from './phase.js';
 
@@ -35,7 +35,8 @@ interface VitestJson {
 }
 
 const config = loadStackConfig();
-await phase('stack', () => stackUp(config)).catch(exitWith);
+// With change data capture: the cdc tests need Kafka Connect (a few seconds to start once installed).
+await phase('stack', () => stackUp(config, stackServiceNames(['cdc']))).catch(exitWith);
 await mustPass('lint', bin('biome'), ['ci', ...(process.stdout.isTTY ? [] : ['--colors=off']), '.']);
 // Compatibility is checked against what the registry holds before this build registers anything.
 await mustPass('schemas:check', bin('tsx'), [join(root, 'scripts/schemas.ts'), 'check']);
@@ -66,7 +67,7 @@ async function vitest(name: string, projects: readonly string[]): Promise<{ code
 }
 
 // Fault injection crashes and restarts the stack's services: it runs after every other test, alone.
-const runs = [await vitest('tests', ['unit', 'int', 'e2e']), await vitest('chaos', ['chaos'])];
+const runs = [await vitest('tests', ['unit', 'int', 'e2e', 'cdc']), await vitest('chaos', ['chaos'])];
 const total = (pick: (summary: VitestJson) => number) => runs.reduce((sum, run) => sum + (run.summary ? pick(run.summary) : 0), 0);
 console.log(
   `\n${bold('tests:')} ${total((s) => s.numPassedTests)} passed, ${total((s) => s.numFailedTests)} failed, ${total((s) => s.numPendingTests + s.numTodoTests)} skipped`,

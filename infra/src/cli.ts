@@ -3,10 +3,22 @@ import { parseArgs } from 'node:util';
 import { loadStackConfig, type StackConfig } from './config.js';
 import { kafkaAddresses } from './kafka-cluster.js';
 import type { ProcessName } from './service.js';
-import { serviceNames, services, stackDown, stackReset, stackStatus, stackUp } from './stack.js';
+import {
+  followedServiceNames,
+  isStackExtra,
+  type StackExtra,
+  serviceNames,
+  services,
+  stackDown,
+  stackExtras,
+  stackReset,
+  stackServiceNames,
+  stackStatus,
+  stackUp,
+} from './stack.js';
 import { dim, red, say } from './ui.js';
 
-const usage = `Usage: npm run stack -- <command> [service…] [--brokers 1|3]
+const usage = `Usage: npm run stack -- <command> [service…] [--brokers 1|3] [--with cdc]
 
   up [service…]        install what is missing, start, wait until each answers
   down [service…]      stop what this stack started
@@ -16,7 +28,18 @@ const usage = `Usage: npm run stack -- <command> [service…] [--brokers 1|3]
 
 Services: ${serviceNames.join(', ')}; kafka-1, kafka-2, kafka-3 name one node of a cluster (kafka is all of them).
 --brokers 3 runs Kafka as a cluster of three nodes (also KAFKA_NODES=3); the default is one.
+--with cdc adds Kafka Connect with Debezium (service connect); a bare status, down or reset
+includes it while it runs.
 Addresses come from the environment (see .env.example).`;
+
+/** `--with cdc` (repeatable, or comma-separated): the extras asked for. */
+function extrasFrom(values: readonly string[] = []): StackExtra[] {
+  const names = values.flatMap((value) => value.split(',')).map((name) => name.trim());
+  for (const name of names) {
+    if (!isStackExtra(name)) throw new Error(`--with ${name}: one of ${Object.keys(stackExtras).join(', ')}`);
+  }
+  return names as StackExtra[];
+}
 
 /**
  * The node count from --brokers, else KAFKA_NODES. Without either, the commands follow what this
@@ -44,6 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
       brokers: { type: 'string' },
       follow: { type: 'boolean', short: 'f' },
       help: { type: 'boolean', short: 'h' },
+      with: { type: 'string', multiple: true },
     },
   });
   const [command, ...rest] = positionals;
@@ -52,19 +76,20 @@ async function main(argv: readonly string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = configFor(values.brokers);
+  const extras = extrasFrom(values.with);
   const named = rest.length > 0 ? (rest as ProcessName[]) : undefined;
   switch (command) {
     case 'up':
-      await stackUp(config, named);
+      await stackUp(config, named ?? stackServiceNames(extras));
       if (config.kafka.nodes > 1 && (named === undefined || named.includes('kafka'))) {
         console.log(`\nApps reach every node with: KAFKA_BROKERS=${kafkaAddresses(config).join(',')}`);
       }
       return 0;
     case 'down':
-      await stackDown(config, named);
+      await stackDown(config, named ?? followedServiceNames(config, extras));
       return 0;
     case 'status':
-      return (await stackStatus(config)) ? 0 : 1;
+      return (await stackStatus(config, named ?? followedServiceNames(config, extras))) ? 0 : 1;
     case 'logs': {
       // `kafka` with several nodes: all of their logs, each under its file name.
       const files = services(config, named?.slice(0, 1) ?? ['kafka']).map((service) => service.logFile);

@@ -25,6 +25,8 @@ export interface StackConfig {
     readonly user: string;
   };
   readonly redis: { readonly url: string; readonly host: string; readonly port: number };
+  /** Kafka Connect (distributed mode, one worker), started only when asked: `--with cdc`. */
+  readonly connect: { readonly url: string; readonly host: string; readonly port: number; readonly heap: string };
 }
 
 /** One node, or a quorum of three that survives the loss of one. Two would survive nothing. */
@@ -66,5 +68,10 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, root = res
       user: decodeURIComponent(database.username) || 'ouro',
     }),
     redis: Object.freeze({ url: connections.redisUrl, ...parseHostPort(connections.redisUrl, 'REDIS_URL') }),
+    connect: Object.freeze({
+      url: connections.kafkaConnectUrl,
+      ...parseHostPort(connections.kafkaConnectUrl, 'KAFKA_CONNECT_URL'),
+      heap: env.CONNECT_HEAP?.trim() || '512m',
+    }),
   });
 }

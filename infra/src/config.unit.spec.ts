@@ -9,6 +9,7 @@ describe('loadStackConfig', () => {
     expect(config.registry).toMatchObject({ host: '127.0.0.1', port: 8081 });
     expect(config.postgres).toMatchObject({ host: '127.0.0.1', port: 5432, database: 'ouro', user: 'ouro' });
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379 });
+    expect(config.connect).toMatchObject({ url: 'http://127.0.0.1:8083', host: '127.0.0.1', port: 8083, heap: '512m' });
     expect(config.stateDir).toBe('/repo/.stack');
   });
 
@@ -19,6 +20,8 @@ describe('loadStackConfig', () => {
         SCHEMA_REGISTRY_URL: 'http://127.0.0.2:18081/apis/ccompat/v7',
         DATABASE_URL: 'postgres://app:secret@127.0.0.2:15432/orders',
         REDIS_URL: 'redis://127.0.0.2:16379',
+        KAFKA_CONNECT_URL: 'http://127.0.0.2:18083',
+        CONNECT_HEAP: '1g',
         OURO_STACK_DIR: '/var/ouro',
       },
       '/repo',
@@ -28,6 +31,7 @@ describe('loadStackConfig', () => {
     expect(config.registry.port).toBe(18081);
     expect(config.postgres).toMatchObject({ port: 15432, database: 'orders', user: 'app' });
     expect(config.redis.port).toBe(16379);
+    expect(config.connect).toMatchObject({ host: '127.0.0.2', port: 18083, heap: '1g' });
     expect(config.stateDir).toBe('/var/ouro');
   });
 

@@ -4,7 +4,7 @@ import type { Service } from './service.js';
 import { bringUp, portOf, ServiceFailed, services } from './stack.js';
 
 /** What a fault can hit: a service, or one Kafka node (`kafka` alone is node 1). */
-export type FaultTarget = 'kafka' | `kafka-${number}` | 'registry' | 'postgres' | 'redis';
+export type FaultTarget = 'kafka' | `kafka-${number}` | 'registry' | 'postgres' | 'redis' | 'connect';
 
 /** A fault aimed at a process this stack did not start: it may be someone else's, so it is left alone. */
 export class NotStartedByStack extends Error {
@@ -32,7 +32,7 @@ function owned(config: StackConfig, target: FaultTarget): Service {
 /**
  * Kills the target as a crash would. kafka-N: SIGKILL that node's JVM ('kafka' = node 1).
  * postgres: `pg_ctl stop -m immediate` (crash semantics; a SIGKILL of the postmaster leaves children
- * and shared memory behind), redis: SIGKILL. Resolves when the process is gone.
+ * and shared memory behind), redis, registry and connect: SIGKILL. Resolves when the process is gone.
  */
 export async function crashService(config: StackConfig, target: FaultTarget): Promise<void> {
   const service = owned(config, target);

@@ -1,4 +1,5 @@
 export { loadStackConfig, type StackConfig } from './config.js';
+export { connectGroup } from './connect-worker.js';
 export { crashService, type FaultTarget, NotStartedByStack, startService, stopService } from './faults.js';
 export { kafkaAddresses, kafkaLane, kafkaLaneCount } from './kafka-cluster.js';
 export { KafkaLink } from './links/kafka-link.js';
@@ -6,4 +7,18 @@ export { type KafkaApi, kafkaApis, type RequestHeader } from './links/kafka-prot
 export type { ArmedRule, KafkaAction, KafkaRule } from './links/kafka-rules.js';
 export { type Direction, type Inspector, Link, type LinkState, type Target, type Verdict } from './links/link.js';
 export type { ProcessName, ServiceName } from './service.js';
-export { type Outcome, ServiceFailed, serviceNames, services, stackDown, stackReset, stackStatus, stackUp } from './stack.js';
+export {
+  followedServiceNames,
+  type Outcome,
+  runningExtras,
+  ServiceFailed,
+  type StackExtra,
+  serviceNames,
+  services,
+  stackDown,
+  stackExtras,
+  stackReset,
+  stackServiceNames,
+  stackStatus,
+  stackUp,
+} from './stack.js';

@@ -1,6 +1,6 @@
 import type { StackConfig } from './config.js';
 
-export type ServiceName = 'kafka' | 'registry' | 'postgres' | 'redis';
+export type ServiceName = 'kafka' | 'registry' | 'postgres' | 'redis' | 'connect';
 
 /** One process of the stack: a service, or one node of a Kafka cluster (`kafka-2`). */
 export type ProcessName = ServiceName | `kafka-${number}`;
@@ -34,6 +34,11 @@ export interface Service {
   readonly startTimeoutMs: number;
   /** What usually goes wrong, for the failure message. */
   readonly hints: readonly string[];
+  /**
+   * Services this one cannot start without (`kafka`: every node). Brought up together, it starts
+   * once they answer; taken down together, it stops before them.
+   */
+  readonly needs?: readonly ServiceName[];
 }
 
 export type ServiceFactory = (config: StackConfig) => Service;

@@ -4,13 +4,29 @@ import type { StackConfig } from './config.js';
 import { kafkaNodes } from './kafka-cluster.js';
 import { isPortOpen, pollUntil } from './process.js';
 import type { ProcessName, Service, ServiceName } from './service.js';
+import { connectService } from './services/connect.js';
 import { isKafkaClusterReady, kafkaServices } from './services/kafka.js';
 import { postgresService } from './services/postgres.js';
 import { redisService } from './services/redis.js';
 import { registryService } from './services/registry.js';
 import { dim, green, red, say, yellow } from './ui.js';
 
+/** The services every run of the stack has. */
 export const serviceNames: readonly ServiceName[] = ['kafka', 'registry', 'postgres', 'redis'];
+
+/** Parts of the stack started only when asked (`up --with cdc`): change data capture is Kafka Connect with Debezium. */
+export const stackExtras = { cdc: ['connect'] } as const satisfies Readonly<Record<string, readonly ServiceName[]>>;
+
+export type StackExtra = keyof typeof stackExtras;
+
+export function isStackExtra(name: string): name is StackExtra {
+  return Object.hasOwn(stackExtras, name);
+}
+
+/** The core services and those of the extras named: `stackUp(config, stackServiceNames(['cdc']))`. */
+export function stackServiceNames(extras: readonly StackExtra[] = []): ServiceName[] {
+  return [...new Set([...serviceNames, ...extras.flatMap((extra) => stackExtras[extra])])];
+}
 
 export type Outcome = 'started' | 'reused';
 
@@ -41,13 +57,15 @@ function kafkaNodeId(config: StackConfig, name: string): number | undefined {
  * of the configured Kafka, one or a cluster.
  */
 export function services(config: StackConfig, only: readonly ProcessName[] = serviceNames): Service[] {
-  const factories = { registry: registryService, postgres: postgresService, redis: redisService };
+  const factories = { registry: registryService, postgres: postgresService, redis: redisService, connect: connectService };
   return only.flatMap((name) => {
     if (name === 'kafka') return kafkaServices(config);
     const nodeId = kafkaNodeId(config, name);
     if (nodeId !== undefined) return kafkaServices(config).slice(nodeId - 1, nodeId);
     const factory = factories[name as keyof typeof factories];
-    if (!factory) throw new Error(`unknown service "${name}" (one of ${serviceNames.join(', ')}, or kafka-<n> for one Kafka node)`);
+    if (!factory) {
+      throw new Error(`unknown service "${name}" (one of ${stackServiceNames(['cdc']).join(', ')}, or kafka-<n> for one Kafka node)`);
+    }
     return [factory(config)];
   });
 }
@@ -60,11 +78,27 @@ export function portOf(service: Service): { host: string; port: number } {
   return { host: url.hostname, port: Number(url.port) };
 }
 
+/** The extras whose services this stack runs now: a bare `status`, `down` or `reset` includes them. */
+export function runningExtras(config: StackConfig): StackExtra[] {
+  return (Object.keys(stackExtras) as StackExtra[]).filter((extra) =>
+    services(config, stackExtras[extra]).some((service) => service.isOwned()),
+  );
+}
+
+/** What `status`, `down` and `reset` act on when no service is named: the core, what runs, and the extras asked for. */
+export function followedServiceNames(config: StackConfig, extras: readonly StackExtra[] = []): ServiceName[] {
+  return stackServiceNames([...extras, ...runningExtras(config)]);
+}
+
+/** `kafka-2` is part of `kafka`. */
+const isPartOf = (name: string, service: ServiceName) => name === service || name.startsWith(`${service}-`);
+
 /**
  * Brings one process up: reuse it if it answers, else install, start and wait for a real answer.
  * One this stack started that holds its port without answering yet (still starting) is waited for.
+ * `needsUp` resolves whether what it needs came up; it is installed meanwhile, and started after.
  */
-export async function bringUp(service: Service): Promise<Outcome> {
+export async function bringUp(service: Service, needsUp: Promise<boolean> = Promise.resolve(true)): Promise<Outcome> {
   const report = (text: string) => say(dim('▸'), service.name, text);
   if (await isReady(service)) {
     if (!service.isOutdated?.()) {
@@ -89,6 +123,7 @@ export async function bringUp(service: Service): Promise<Outcome> {
       return 'reused';
     }
     await service.provision(report);
+    if (!(await needsUp)) throw new Error(`not started: ${service.needs?.join(', ')} did not come up`);
     report('starting');
     await service.start(report);
     await waitForAnswer();
@@ -126,7 +161,22 @@ async function awaitKafkaCluster(config: StackConfig, list: readonly Service[]):
  */
 export async function stackUp(config: StackConfig, only?: readonly ProcessName[]): Promise<Record<string, Outcome>> {
   const list = services(config, only);
-  const results = await Promise.allSettled(list.map(bringUp));
+  const outcomes = new Map<Service, Promise<Outcome>>();
+  // Each starts once what it needs (among those brought up) answers; the rest start at once.
+  const up = (service: Service): Promise<Outcome> => {
+    let outcome = outcomes.get(service);
+    if (!outcome) {
+      const needed = list.filter((other) => service.needs?.some((need) => isPartOf(other.name, need)));
+      const needsUp = Promise.all(needed.map(up)).then(
+        () => true,
+        () => false,
+      );
+      outcome = bringUp(service, needsUp);
+      outcomes.set(service, outcome);
+    }
+    return outcome;
+  };
+  const results = await Promise.allSettled(list.map(up));
   const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
   if (failures.length > 0) {
     for (const failure of failures) {
@@ -139,22 +189,26 @@ export async function stackUp(config: StackConfig, only?: readonly ProcessName[]
   return Object.fromEntries(list.map((service, index) => [service.name, (results[index] as PromiseFulfilledResult<Outcome>).value]));
 }
 
+async function takeDown(service: Service): Promise<void> {
+  if (!service.isOwned()) {
+    say(dim('·'), service.name, (await isReady(service)) ? 'left running (not started by this stack)' : 'not running');
+    return;
+  }
+  await service.stop();
+  say(green('✓'), service.name, 'stopped');
+}
+
+/** Stops what this stack started; a service that needs others (Connect needs Kafka) stops before them. */
 export async function stackDown(config: StackConfig, only?: readonly ProcessName[]): Promise<void> {
-  await Promise.all(
-    services(config, only).map(async (service) => {
-      if (!service.isOwned()) {
-        say(dim('·'), service.name, (await isReady(service)) ? 'left running (not started by this stack)' : 'not running');
-        return;
-      }
-      await service.stop();
-      say(green('✓'), service.name, 'stopped');
-    }),
-  );
+  const list = services(config, only ?? followedServiceNames(config));
+  const dependents = list.filter((service) => service.needs?.length);
+  await Promise.all(dependents.map(takeDown));
+  await Promise.all(list.filter((service) => !dependents.includes(service)).map(takeDown));
 }
 
 /** Prints each service (each Kafka node) as up or down; resolves true when all are up. */
-export async function stackStatus(config: StackConfig): Promise<boolean> {
-  const list = services(config);
+export async function stackStatus(config: StackConfig, only?: readonly ProcessName[]): Promise<boolean> {
+  const list = services(config, only ?? followedServiceNames(config));
   const states = await Promise.all(list.map(isReady));
   list.forEach((service, index) => {
     const owner = service.isOwned() ? dim('(started by this stack)') : states[index] ? dim('(external)') : '';
@@ -166,8 +220,9 @@ export async function stackStatus(config: StackConfig): Promise<boolean> {
 /** Stops the stack (or the services named) and deletes its data; with `all`, the downloaded binaries too. */
 export async function stackReset(config: StackConfig, all: boolean, only?: readonly ProcessName[]): Promise<void> {
   if (all && only) throw new Error('resetting with the downloads removes the whole stack directory: it cannot be limited to some services');
-  await stackDown(config, only);
-  const list = services(config, only);
+  const names = only ?? followedServiceNames(config);
+  await stackDown(config, names);
+  const list = services(config, names);
   for (const dir of all ? [config.stateDir] : list.flatMap((service) => service.dataDirs())) {
     rmSync(dir, { recursive: true, force: true });
   }

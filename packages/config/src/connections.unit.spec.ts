@@ -8,6 +8,7 @@ describe('loadConnections', () => {
       schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
       databaseUrl: 'postgres://ouro:ouro@127.0.0.1:5432/ouro',
       redisUrl: 'redis://127.0.0.1:6379',
+      kafkaConnectUrl: 'http://127.0.0.1:8083',
     });
   });
 
@@ -24,6 +25,7 @@ describe('loadConnections', () => {
   it('names the variable that holds no host and port', () => {
     expect(() => loadConnections({ REDIS_URL: 'redis://127.0.0.1' })).toThrow(ConfigError);
     expect(() => loadConnections({ KAFKA_BROKERS: 'broker-without-port' })).toThrow(/KAFKA_BROKERS/);
+    expect(() => loadConnections({ KAFKA_CONNECT_URL: 'http://127.0.0.1' })).toThrow(/KAFKA_CONNECT_URL/);
   });
 
   it('is frozen', () => {

@@ -2,5 +2,6 @@ export { type AppName, type LogLine, listening, type RunningApp, type StartOptio
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { type LoggedLine, loggedLines, waitForLog } from './logs.js';
+export { createOutboxTable, insertOutboxRows, type OutboxRow } from './outbox-table.js';
 export { stackEnv } from './stack-env.js';
 export { uniqueName } from './unique-name.js';
