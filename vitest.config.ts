@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Tests are named by scope: *.unit.spec.ts (pure logic, no I/O), *.int.spec.ts (one adapter against
 // the real service), *.e2e.spec.ts (the apps together), *.chaos.spec.ts (fault injection: it crashes
-// the stack's services, so it runs alone, one file at a time, after the others).
+// the stack's services, so it runs alone, one file at a time, after the others), *.deploy.spec.ts (the
+// deployment files: the Compose file, the Helm chart and its rendered manifests, checked with real
+// parsers and tools; no stack, but binaries its global setup installs once into .tools/).
 // `vitest run --project unit` runs one scope.
 const exclude = ['**/node_modules/**', '**/.stack/**', '**/dist/**'];
 
@@ -28,6 +30,15 @@ export default defineConfig({
           globalSetup: ['infra/src/require-stack.ts', 'scripts/provision-for-tests.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'deploy',
+          include: ['**/*.deploy.spec.ts'],
+          exclude,
+          globalSetup: ['infra/src/deploy-tools-setup.ts'],
+          testTimeout: 60_000,
         },
       },
       {
