@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createKafka } from '@ouro/messaging';
 import { appIsReady, eventually, type RunningApp, stackEnv, startCommand, uniqueName } from '@ouro/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { assembleImageLayout, type ImageCommand, imageCommands } from './image-layout.js';
 
 const connections = stackEnv();
@@ -24,6 +25,10 @@ const deployment = {
 // As in the image: production mode, no loader or module path inherited from the test runner.
 const imageEnv = { ...deployment, NODE_ENV: 'production', NODE_OPTIONS: '--enable-source-maps', NODE_PATH: '' };
 const running: RunningApp[] = [];
+/** The endpoints the Helm chart probes and scrapes, from its values. */
+const { endpoints } = parse(readFileSync(join(import.meta.dirname, '../infra/helm/ouro/values.yaml'), 'utf8')) as {
+  endpoints: { api: { liveness: string; readiness: string; metrics: string } };
+};
 
 const launch = (command: ImageCommand) => join(layout, 'bin', command);
 
@@ -75,7 +80,7 @@ describe('the image layout', () => {
     expect(subjects).toEqual(expect.arrayContaining([`${name}.commands-value`, `${name}.events-value`]));
   });
 
-  it('order-api answers /health and takes an order that order-processor stores', async () => {
+  it('order-api answers the endpoints the chart probes, and takes an order that order-processor stores', async () => {
     const processor = await startCommand('order-processor', [launch('order-processor')], imageEnv, appIsReady('order-processor'), {
       cwd: layout,
     });
@@ -84,7 +89,9 @@ describe('the image layout', () => {
     running.push(api);
 
     expect(processor.output.join('\n')).toContain('order-processor consuming');
-    expect((await fetch(`${api.url}/health`)).status).toBe(200);
+    for (const path of [endpoints.api.liveness, endpoints.api.readiness, endpoints.api.metrics]) {
+      expect((await fetch(`${api.url}${path}`)).status, path).toBe(200);
+    }
     const accepted = await fetch(`${api.url}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -3,15 +3,25 @@
 // rendered manifest validated against the Kubernetes API's JSON schemas with kubeconform (strict,
 // offline, the Kubernetes version pinned), then what the chart promises, read from the manifests.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { type Env, loadApiConfig, loadProcessorConfig } from '@ouro/config';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { deployTools } from '../src/deploy-tools.js';
 
 const chart = resolve(import.meta.dirname, '../helm/ouro');
 const productionValues = join(chart, 'ci/production-values.yaml');
+
+interface Endpoint {
+  readonly port: number;
+  readonly liveness: string;
+  readonly readiness: string;
+  readonly metrics: string;
+}
+/** The apps' HTTP endpoints, stated once in the chart's values. */
+const { endpoints } = parse(readFileSync(join(chart, 'values.yaml'), 'utf8')) as { endpoints: { api: Endpoint; processor: Endpoint } };
 
 interface Manifest {
   readonly apiVersion: string;
@@ -142,14 +152,15 @@ describe.each(releases)('the chart with %s', (_name, args) => {
 
     expect(probes(find(manifests, 'Deployment', 'order-api'))).toEqual({
       port: Number(env.API_PORT),
-      liveness: '/health',
-      readiness: '/ready',
+      liveness: endpoints.api.liveness,
+      readiness: endpoints.api.readiness,
     });
     expect(probes(find(manifests, 'Deployment', 'order-processor'))).toEqual({
       port: Number(env.PROCESSOR_HTTP_PORT),
-      liveness: '/live',
-      readiness: '/ready',
+      liveness: endpoints.processor.liveness,
+      readiness: endpoints.processor.readiness,
     });
+    expect([Number(env.API_PORT), Number(env.PROCESSOR_HTTP_PORT)]).toEqual([endpoints.api.port, endpoints.processor.port]);
   });
 
   it('provisions in a pre-install/pre-upgrade hook with the settings the apps get', () => {
@@ -203,7 +214,7 @@ describe('a production-like release', () => {
       expect(() => new ServiceMonitor(monitor as never).validate()).not.toThrow();
       expect(selects(monitor.spec.selector.matchLabels, service.metadata.labels ?? {})).toBe(true);
       expect(service.spec.ports.map((port: { name: string }) => port.name)).toContain(monitor.spec.endpoints[0].port);
-      expect(monitor.spec.endpoints[0].path).toBe('/metrics');
+      expect(monitor.spec.endpoints[0].path).toBe(component === 'order-api' ? endpoints.api.metrics : endpoints.processor.metrics);
     }
   });
 
