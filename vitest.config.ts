@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // the real service), *.e2e.spec.ts (the apps together), *.chaos.spec.ts (fault injection: it crashes
 // the stack's services, so it runs alone, one file at a time, after the others), *.cdc.spec.ts
 // (integration tests that need Kafka Connect with Debezium: they run when the stack runs with
-// `--with cdc`, as `npm test` brings it up).
+// `--with cdc`, as `npm test` brings it up), *.deploy.spec.ts (the deployment files: the Compose
+// file, the Helm chart and its rendered manifests, checked with real parsers and tools; no stack,
+// but binaries its global setup installs once into .tools/).
 // `vitest run --project unit` runs one scope.
 const exclude = ['**/node_modules/**', '**/.stack/**', '**/dist/**'];
 
@@ -40,6 +42,15 @@ export default defineConfig({
           globalSetup: ['infra/src/require-cdc.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'deploy',
+          include: ['**/*.deploy.spec.ts'],
+          exclude,
+          globalSetup: ['infra/src/deploy-tools-setup.ts'],
+          testTimeout: 60_000,
         },
       },
       {

@@ -67,7 +67,7 @@ async function vitest(name: string, projects: readonly string[]): Promise<{ code
 }
 
 // Fault injection crashes and restarts the stack's services: it runs after every other test, alone.
-const runs = [await vitest('tests', ['unit', 'int', 'e2e', 'cdc']), await vitest('chaos', ['chaos'])];
+const runs = [await vitest('tests', ['unit', 'deploy', 'int', 'e2e', 'cdc']), await vitest('chaos', ['chaos'])];
 const total = (pick: (summary: VitestJson) => number) => runs.reduce((sum, run) => sum + (run.summary ? pick(run.summary) : 0), 0);
 console.log(
   `\n${bold('tests:')} ${total((s) => s.numPassedTests)} passed, ${total((s) => s.numFailedTests)} failed, ${total((s) => s.numPendingTests + s.numTodoTests)} skipped`,

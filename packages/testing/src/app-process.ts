@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly timeoutMs?: number;
   /** Extra Node flags, e.g. `--cpu-prof`. */
   readonly nodeOptions?: readonly string[];
+  /** The working directory (default: the repository). */
+  readonly cwd?: string;
 }
 
 /**
@@ -49,11 +51,29 @@ export function startScript(
   script: string,
   env: Readonly<Record<string, string>>,
   ready: (line: LogLine) => string | undefined,
-  { timeoutMs = 60_000, nodeOptions = [] }: StartOptions = {},
+  { nodeOptions = [], ...options }: StartOptions = {},
 ): Promise<RunningApp> {
   // `--import tsx`, not the tsx CLI: the CLI runs the app in a child of its own, which a SIGKILL would miss.
-  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', script], {
-    cwd: root,
+  return startCommand(name, [process.execPath, ...nodeOptions, '--import', 'tsx', script], env, ready, options);
+}
+
+/** Ready as `startApp` waits for it: order-api listening, order-processor in its group. */
+export const appIsReady = (name: AppName) => isReady[name];
+
+/**
+ * Runs any command as its own process (a built app's launcher, say); ready when `ready` recognises
+ * a JSON log line. The environment is the test's, with `env` over it.
+ */
+export function startCommand(
+  name: string,
+  command: readonly string[],
+  env: Readonly<Record<string, string>>,
+  ready: (line: LogLine) => string | undefined,
+  { timeoutMs = 60_000, cwd = root }: Omit<StartOptions, 'nodeOptions'> = {},
+): Promise<RunningApp> {
+  const [program = '', ...args] = command;
+  const child: ChildProcess = spawn(program, args, {
+    cwd,
     env: { ...process.env, API_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,14 @@
-export { type AppName, type LogLine, listening, type RunningApp, type StartOptions, startApp, startScript } from './app-process.js';
+export {
+  type AppName,
+  appIsReady,
+  type LogLine,
+  listening,
+  type RunningApp,
+  type StartOptions,
+  startApp,
+  startCommand,
+  startScript,
+} from './app-process.js';
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { type LoggedLine, loggedLines, waitForLog } from './logs.js';
