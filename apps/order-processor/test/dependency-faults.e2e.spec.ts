@@ -9,7 +9,7 @@ import { connectDatabase, findFailure, findOrder } from '@ouro/db';
 import { Link } from '@ouro/infra';
 import { AvroSerde, createKafka, createRegistry, silentLogger } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
-import { eventually, readToEnd, stackEnv, uniqueName } from '@ouro/testing';
+import { eventually, readToEnd, stackEnv, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import { Redis } from 'ioredis';
 import type { Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -215,12 +215,16 @@ describe('order-processor when Kafka refuses a record for good', () => {
     await produce([...small.slice(0, 3), large, ...small.slice(3)]);
 
     // then the small ones are announced, and the large one is dead-lettered and marked failed
-    await eventually(async () => expect(await findFailure(database.db, large.orderId)).toMatchObject({ reason: 'failing' }), {
-      timeoutMs: 45_000,
-    });
-    const written = await announced();
-    expect(small.filter((order) => written.has(order.orderId))).toHaveLength(small.length);
-    expect(written.has(large.orderId)).toBe(false);
+    await eventually(
+      async () => {
+        expect(await findFailure(database.db, large.orderId)).toMatchObject({ reason: 'failing' });
+        const written = await announced();
+        expect(small.filter((order) => written.has(order.orderId))).toHaveLength(small.length);
+      },
+      { timeoutMs: 45_000 },
+    );
+    await waitForGroupToCatchUp(admin, deployment.groupId, deployment.commandsTopic);
+    expect((await announced()).has(large.orderId)).toBe(false);
   });
 });
 
