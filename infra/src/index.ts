@@ -2,9 +2,10 @@ export { loadStackConfig, type StackConfig } from './config.js';
 export { connectGroup } from './connect-worker.js';
 export { crashService, type FaultTarget, NotStartedByStack, startService, stopService } from './faults.js';
 export { kafkaAddresses, kafkaLane, kafkaLaneCount } from './kafka-cluster.js';
+export { type KeyedRecord, readCommittedWithJava } from './kafka-reader.js';
 export { KafkaLink } from './links/kafka-link.js';
 export { type KafkaApi, kafkaApis, type RequestHeader } from './links/kafka-protocol.js';
-export type { ArmedRule, KafkaAction, KafkaRule } from './links/kafka-rules.js';
+export type { ArmedRule, KafkaAction, KafkaRule, RuleMatch } from './links/kafka-rules.js';
 export { type Direction, type Inspector, Link, type LinkState, type Target, type Verdict } from './links/link.js';
 export type { ProcessName, ServiceName } from './service.js';
 export {

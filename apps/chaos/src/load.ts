@@ -3,10 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '@ouro/messaging';
 import type { AcceptedEntry } from '@ouro/reconciler';
 
+/**
+ * How the clients send: `rate` starts that many logical requests per second whatever happens (an
+ * open loop, like independent users); `workers` keeps that many clients busy, each sending its next
+ * order once the last one is settled (a closed loop, like a fleet of services calling the API).
+ */
+export type LoadShape = { readonly kind: 'rate'; readonly perSecond: number } | { readonly kind: 'workers'; readonly count: number };
+
 export interface LoadOptions {
   /** The order-api instances alive now; each attempt goes to the next one. */
   readonly targets: () => readonly string[];
-  readonly ratePerSecond: number;
+  readonly shape: LoadShape;
   /** One attempt's limit; a timeout counts as ambiguous. */
   readonly requestTimeoutMs?: number;
   /** How long a request keeps retrying after its first attempt before it is left unresolved. */
@@ -44,49 +51,79 @@ function order() {
   };
 }
 
+/** What an attempt's answer says about whether the order may exist. */
+function isAmbiguous(status: number, body: string): boolean {
+  // 503 kafka-unavailable (and shutting-down) promise that nothing was written; every other 5xx may have been.
+  if (status === 503) return !/"code":"(kafka-unavailable|shutting-down)"/.test(body);
+  return true;
+}
+
 /**
- * A steady stream of POST /orders as a careful client sends them: each request has an
- * Idempotency-Key, and on a 5xx, a timeout or a refused connection it retries with the same key and
- * body (exponential backoff with jitter), on the next instance. Each logical request is recorded
- * for the reconciler: its orderId once some attempt got 202, and whether any attempt was ambiguous.
+ * Client load as a careful client sends it: each request has an Idempotency-Key, and on a 5xx, a
+ * timeout or a refused connection it retries with the same key and body (exponential backoff with
+ * jitter), on the next instance. Each logical request is recorded for the reconciler: its orderId
+ * once some attempt got 202, and whether any attempt was ambiguous. Each 202 is also timed, per
+ * instance, so that liveness can be judged: when did each instance accept again after a fault.
  */
 export class LoadGenerator {
   private readonly entries: AcceptedEntry[] = [];
   private readonly refusals: Refusal[] = [];
   private readonly pending = new Set<Promise<void>>();
+  private readonly lastAccepted = new Map<string, number>();
   private stats = { started: 0, accepted: 0, unresolved: 0, refused: 0, retries: 0 };
   private running = false;
   private next = 0;
-  private ticker: Promise<void> | undefined;
+  private loops: Promise<void>[] = [];
 
   constructor(private readonly options: LoadOptions) {}
 
   start(): void {
     this.running = true;
+    const { shape } = this.options;
+    if (shape.kind === 'workers') {
+      this.loops = Array.from({ length: shape.count }, async () => {
+        while (this.running) await this.track(this.send());
+      });
+      return;
+    }
     const startedAt = Date.now();
-    this.ticker = (async () => {
-      while (this.running) {
-        const due = Math.floor(((Date.now() - startedAt) / 1000) * this.options.ratePerSecond);
-        while (this.stats.started < due) {
-          this.stats.started++;
-          const request = this.send().finally(() => this.pending.delete(request));
-          this.pending.add(request);
+    this.loops = [
+      (async () => {
+        while (this.running) {
+          const due = Math.floor(((Date.now() - startedAt) / 1000) * shape.perSecond);
+          while (this.stats.started < due) void this.track(this.send());
+          await sleep(10);
         }
-        await sleep(10);
-      }
-    })();
+      })(),
+    ];
+  }
+
+  private track(request: Promise<void>): Promise<void> {
+    const tracked = request.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    return tracked;
   }
 
   /** Stops starting requests, waits for those in flight to settle (retries included) and returns the record. */
   async stop(): Promise<{ entries: AcceptedEntry[]; refusals: Refusal[] }> {
     this.running = false;
-    await this.ticker;
+    await Promise.all(this.loops);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     return { entries: [...this.entries], refusals: [...this.refusals] };
   }
 
   get progress(): LoadStats {
     return { ...this.stats, inFlight: this.pending.size };
+  }
+
+  /** The entries so far (requests still retrying are not in yet). */
+  get recorded(): readonly AcceptedEntry[] {
+    return this.entries;
+  }
+
+  /** When `target` last answered 202 (epoch ms), if ever. */
+  acceptedAt(target: string): number | undefined {
+    return this.lastAccepted.get(target);
   }
 
   private target(): string | undefined {
@@ -96,6 +133,7 @@ export class LoadGenerator {
   }
 
   private async send(): Promise<void> {
+    this.stats.started++;
     const key = randomUUID();
     const body = JSON.stringify(order());
     const giveUpAt = Date.now() + (this.options.retryForMs ?? 90_000);
@@ -115,6 +153,7 @@ export class LoadGenerator {
             const { orderId } = JSON.parse(text) as { orderId: string };
             this.entries.push({ key, outcome: 'accepted', orderId, attempts: attempt, ambiguous });
             this.stats.accepted++;
+            this.lastAccepted.set(target, Date.now());
             return;
           }
           if (response.status < 500) {
@@ -122,7 +161,7 @@ export class LoadGenerator {
             this.stats.refused++;
             return;
           }
-          ambiguous = true;
+          if (isAmbiguous(response.status, text)) ambiguous = true;
         } catch (error) {
           // A reset or a timeout: the request may or may not have reached the server. A refused
           // connection never carried it.

@@ -1,33 +1,47 @@
-// `npm run chaos`: steady client load while faults are injected, then the reconciler's verdict.
+// `npm run chaos`: client load while faults are injected, then the reconciler's verdict, liveness included.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConnections } from '@ouro/config';
 import { loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/infra';
 import { formatReport } from '@ouro/reconciler';
+import type { LoadShape } from './load.js';
 import { Progress } from './progress.js';
-import { resultTable } from './report.js';
+import { resultTable, soakTables } from './report.js';
 import { runScenario, type ScenarioResult } from './run.js';
 import { scenarios } from './scenarios.js';
+import { runSoak } from './soak.js';
 import { clusterStackConfig, scenarioTarget } from './targets.js';
 
 const root = resolve(import.meta.dirname, '../../..');
-const usage = `Usage: npm run chaos -- [--scenario NAME[,NAME…]] [--duration SECONDS] [--rate PER_SECOND] [--record]
+const usage = `Usage: npm run chaos -- [--scenario NAME[,NAME…]] [--duration SECONDS] [--rate PER_SECOND | --workers N] [--record]
+       npm run chaos -- --soak MINUTES [--seed N] [--rate PER_SECOND] [--clients N] [--record]
 
   --scenario   which scenarios (default: all): ${scenarios.map((scenario) => scenario.name).join(', ')}
-  --duration   seconds of load per scenario (default 60)
-  --rate       POST /orders per second (default 100)
+  --duration   seconds of load per scenario (default 60; a scenario that needs longer takes longer)
+  --rate       POST /orders per second (default 100; with --soak, per client, default 40)
+  --workers    instead of a rate, N clients each sending its next order once the last is settled
   --converge   seconds the system may take to satisfy every invariant after the load (default 90)
+  --soak       one long run of MINUTES: faults of every kind drawn at random one after another
+  --seed       the soak's seed (default 1): the same seed draws the same faults
+  --clients    the soak's clients (default 3)
   --record     also write the results to docs/reliability/results/
 
-Each scenario runs in a deployment of its own (topics, group) on the running stack; the cluster
-scenario starts a three-node Kafka cluster beside it (CHAOS_KAFKA_BROKERS, default 127.0.0.1:27092).`;
+Every run checks liveness too: after each fault heals, every order-api must accept again within
+30 s and the processors must catch up within 60 s. Each scenario runs in a deployment of its own
+(topics, group, links to every service) on the running stack; the cluster scenarios start a
+three-node Kafka cluster beside it (CHAOS_KAFKA_BROKERS, default 127.0.0.1:27092).`;
 
 const { values } = parseArgs({
   options: {
     scenario: { type: 'string' },
     duration: { type: 'string', default: '60' },
-    rate: { type: 'string', default: '100' },
+    rate: { type: 'string' },
+    workers: { type: 'string' },
     converge: { type: 'string', default: '90' },
+    soak: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    clients: { type: 'string', default: '3' },
     record: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -36,6 +50,56 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
+const convergeTimeoutMs = Number(values.converge) * 1000;
+const progress = new Progress();
+const stack = loadStackConfig();
+await stackUp(stack);
+const runStarted = new Date();
+const command = `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim();
+const stamp = runStarted.toISOString().replace(/[:.]/g, '-');
+
+/** Writes a run's table and JSON under .stack/chaos/<time>/ (and docs/reliability/results with --record). */
+function record(name: string, table: string, summary: unknown): string {
+  const outDirs = [join(stack.stateDir, 'chaos', stamp), ...(values.record ? [join(root, 'docs/reliability/results')] : [])];
+  for (const dir of outDirs) {
+    mkdirSync(dir, { recursive: true });
+    const base = dir.endsWith('results') ? `${runStarted.toISOString().slice(0, 10)}${name}` : `run${name}`;
+    writeFileSync(
+      join(dir, `${base}.json`),
+      `${JSON.stringify({ command, startedAt: runStarted.toISOString(), ...(summary as object) }, null, 2)}\n`,
+    );
+    writeFileSync(join(dir, `${base}.md`), `Command: \`${command}\` (started ${runStarted.toISOString()})\n\n${table}\n`);
+  }
+  return outDirs[0] ?? '';
+}
+
+if (values.soak !== undefined) {
+  const result = await runSoak({
+    durationMs: Number(values.soak) * 60_000,
+    seed: Number(values.seed),
+    ratePerSecond: Number(values.rate ?? 40),
+    clients: Number(values.clients),
+    quietMs: 35_000,
+    checkEveryMs: 5 * 60_000,
+    convergeTimeoutMs,
+    connections: loadConnections(),
+    stack,
+    progress,
+  });
+  const tables = soakTables(result);
+  console.log(`\n${tables}\n`);
+  if (!result.ok) {
+    console.error(formatReport(result.report));
+    for (const error of result.faultErrors) console.error(`fault failed: ${error}`);
+    if (result.tails) console.error(result.tails);
+  }
+  const { report, entries, refusals, tails, ...summary } = result;
+  const runDir = record('-soak', tables, { soak: { ...summary, counts: report.counts, violations: report.violations } });
+  writeFileSync(join(runDir, 'soak.accepted.jsonl'), entries.map((entry) => JSON.stringify(entry)).join('\n'));
+  console.log(`results and the accepted-orders file: ${relative(root, runDir)}`);
+  process.exit(result.ok ? 0 : 1);
+}
+
 const names = values.scenario?.split(',').map((name) => name.trim()) ?? scenarios.map((scenario) => scenario.name);
 const unknown = names.filter((name) => !scenarios.some((scenario) => scenario.name === name));
 if (unknown.length > 0) {
@@ -43,27 +107,24 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected = scenarios.filter((scenario) => names.includes(scenario.name));
-const durationMs = Number(values.duration) * 1000;
-const ratePerSecond = Number(values.rate);
-const convergeTimeoutMs = Number(values.converge) * 1000;
+const load: LoadShape =
+  values.workers !== undefined
+    ? { kind: 'workers', count: Number(values.workers) }
+    : { kind: 'rate', perSecond: Number(values.rate ?? 100) };
 
-const progress = new Progress();
-const stack = loadStackConfig();
-await stackUp(stack);
 let cluster: StackConfig | undefined;
 if (selected.some((scenario) => scenario.cluster)) {
   cluster = clusterStackConfig();
   await stackUp(cluster, ['kafka']);
 }
 
-const runStarted = new Date();
 const results: ScenarioResult[] = [];
 try {
   for (const scenario of selected) {
     progress.note(`▸ ${scenario.name}: ${scenario.description}`);
     const result = await runScenario(scenario, {
-      durationMs,
-      ratePerSecond,
+      durationMs: Number(values.duration) * 1000,
+      load,
       convergeTimeoutMs,
       ...scenarioTarget(scenario, stack, cluster),
       progress,
@@ -74,6 +135,7 @@ try {
     );
     if (!result.ok) {
       console.error(formatReport(result.report));
+      for (const failure of result.livenessFailures) console.error(`liveness: ${failure}`);
       if (result.tails) console.error(result.tails);
     }
   }
@@ -81,22 +143,10 @@ try {
   if (cluster) await stackDown(cluster, ['kafka']);
 }
 
-const command = `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim();
 const table = resultTable(results);
 console.log(`\n${table}\n`);
-const stamp = runStarted.toISOString().replace(/[:.]/g, '-');
-const outDirs = [join(stack.stateDir, 'chaos', stamp), ...(values.record ? [join(root, 'docs/reliability/results')] : [])];
-for (const dir of outDirs) {
-  mkdirSync(dir, { recursive: true });
-  const base = dir.endsWith('results') ? runStarted.toISOString().slice(0, 10) : 'run';
-  const summary = results.map(({ report, entries, refusals, tails, ...rest }) => ({ ...rest, counts: report.counts }));
-  writeFileSync(
-    join(dir, `${base}.json`),
-    `${JSON.stringify({ command, startedAt: runStarted.toISOString(), results: summary }, null, 2)}\n`,
-  );
-  writeFileSync(join(dir, `${base}.md`), `Command: \`${command}\` (started ${runStarted.toISOString()})\n\n${table}\n`);
-}
-const runDir = outDirs[0] ?? '';
+const summary = results.map(({ report, entries, refusals, tails, ...rest }) => ({ ...rest, counts: report.counts }));
+const runDir = record('', table, { results: summary });
 for (const result of results) {
   writeFileSync(join(runDir, `${result.scenario}.accepted.jsonl`), result.entries.map((entry) => JSON.stringify(entry)).join('\n'));
 }

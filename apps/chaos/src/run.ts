@@ -1,30 +1,37 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connections } from '@ouro/config';
-import { Link, type StackConfig } from '@ouro/infra';
+import type { StackConfig } from '@ouro/infra';
 import { createKafka, hasCaughtUp } from '@ouro/messaging';
-import { provisionNamespace } from '@ouro/provisioning';
+import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/reconciler';
 import { uniqueName } from '@ouro/testing';
-import { Deployment } from './deployment.js';
-import { LoadGenerator, type Refusal } from './load.js';
+import type { Admin } from 'kafkajs';
+import { auditReader } from './audit.js';
+import { closeLinks, Deployment, type Links, linkedEnvironment, openLinks, type Topology } from './deployment.js';
+import type { FaultContext } from './faults.js';
+import { type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
+import { LoadGenerator, type LoadShape, type Refusal } from './load.js';
 import type { Progress } from './progress.js';
-import type { FaultContext, Scenario } from './scenarios.js';
+import type { Scenario } from './scenarios.js';
 
 export interface RunOptions {
   readonly durationMs: number;
-  readonly ratePerSecond: number;
+  /** The clients' shape when the scenario does not set one: a steady rate by default. */
+  readonly load: LoadShape;
   /** How long after the load ends the system may take to satisfy every invariant. */
   readonly convergeTimeoutMs: number;
   readonly connections: Connections;
   /** The stack whose services the faults hit: the default one, or the three-node cluster's. */
   readonly stack: StackConfig;
   readonly progress: Progress;
+  readonly liveness?: LivenessBounds;
 }
 
 export interface ScenarioResult {
   readonly scenario: string;
   readonly description: string;
   readonly topology: string;
+  readonly load: string;
   readonly durationMs: number;
   readonly requests: number;
   readonly accepted: number;
@@ -41,6 +48,9 @@ export interface ScenarioResult {
   readonly tolerated: number;
   /** Every violated check of the last reconciliation. */
   readonly violations: readonly string[];
+  /** How each healed fault was recovered from; `livenessFailures` names those that were not in time. */
+  readonly recoveries: readonly Recovery[];
+  readonly livenessFailures: readonly string[];
   /** From the end of the load until every invariant held; null when it never did within the bound. */
   readonly convergeMs: number | null;
   readonly ok: boolean;
@@ -51,46 +61,115 @@ export interface ScenarioResult {
   readonly tails?: string;
 }
 
-const withPort = (url: string, port: number) => {
-  const parsed = new URL(url);
-  parsed.port = String(port);
-  return parsed.toString();
-};
+export const describeLoad = (shape: LoadShape) => (shape.kind === 'workers' ? `${shape.count} workers` : `${shape.perSecond} orders/s`);
 
-/** Runs one scenario in a deployment of its own: load, faults on schedule, then wait for the reconciler to agree. */
-export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
-  const { connections, progress, durationMs } = options;
-  const namespace = await provisionNamespace(uniqueName(`chaos-${scenario.name}`), { partitions: 6, connections });
-  const database = new URL(connections.databaseUrl);
-  const postgresLink = scenario.postgresProxy
-    ? await Link.open({ host: database.hostname, port: Number(database.port || 5432) })
-    : undefined;
+const describeTopology = ({ apis, processors }: Topology, cluster: boolean) =>
+  `${apis} api · ${processors} processor${processors > 1 ? 's' : ''}${cluster ? ' · 3 brokers' : ''}`;
+
+/** What is not back in time, by fault. */
+export function livenessFailures(recoveries: readonly Recovery[]): string[] {
+  return recoveries.flatMap(({ fault, acceptedAfterMs, caughtUpAfterMs }) => [
+    ...(acceptedAfterMs === null ? [`${fault}: an order-api did not accept again in time`] : []),
+    ...(caughtUpAfterMs === null ? [`${fault}: the processors did not catch up in time`] : []),
+  ]);
+}
+
+/** A deployment of its own (topics, group, links, apps) on the running stack, and everything needed to fault it. */
+export async function deploy(name: string, topology: Topology, options: Pick<RunOptions, 'connections' | 'stack'>) {
+  const namespace = await provisionNamespace(uniqueName(`chaos-${name}`), { partitions: 6, connections: options.connections });
+  const links = await openLinks(options.stack, options.connections);
   const deployment = new Deployment({
     ...namespace.env,
-    KAFKA_BROKERS: connections.kafkaBrokers.join(','),
-    DATABASE_URL: postgresLink ? withPort(connections.databaseUrl, postgresLink.port) : connections.databaseUrl,
-    // A crashed member's partitions move after 6 s (Kafka's minimum), not 30.
+    ...linkedEnvironment(links, options.connections),
+    // A crashed or frozen member's partitions move after 6 s (Kafka's minimum), not 30.
     PROCESSOR_SESSION_TIMEOUT_MS: '6000',
     PROCESSOR_TRANSACTION_TIMEOUT_MS: '10000',
     API_REQUEST_LOGGING: 'false',
   });
+  const admin = createKafka({ brokers: options.connections.kafkaBrokers, clientId: 'ouro-chaos' }).admin();
+  await Promise.all([deployment.start(topology), admin.connect()]);
+  return {
+    namespace,
+    links,
+    deployment,
+    admin,
+    close: async () => {
+      await deployment.stop();
+      await closeLinks(links);
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Waits until the group has consumed everything and the reconciler agrees, up to `timeoutMs` after `since`. */
+export async function converge({
+  admin,
+  namespace,
+  connections,
+  entries,
+  since,
+  timeoutMs,
+  progress,
+  label,
+  stack,
+}: {
+  admin: Admin;
+  namespace: Namespace;
+  connections: Connections;
+  entries: readonly AcceptedEntry[];
+  since: number;
+  timeoutMs: number;
+  progress: Progress;
+  label: string;
+  stack: StackConfig;
+}): Promise<{ report: ReconcileReport; convergeMs: number | null }> {
+  const audit = auditReader(stack, connections);
+  while (Date.now() - since < timeoutMs) {
+    progress.update(`  ${label}  converging ${((Date.now() - since) / 1000).toFixed(0)}s`);
+    if (await hasCaughtUp(admin, namespace.groupId, namespace.commandsTopic).catch(() => false)) {
+      const report = await reconcile({ connections, topics: namespace, accepted: entries, audit });
+      if (report.ok) return { report, convergeMs: Date.now() - since };
+    }
+    await sleep(1_000);
+  }
+  progress.done();
+  return { report: await reconcile({ connections, topics: namespace, accepted: entries, audit }), convergeMs: null };
+}
+
+/** Runs one scenario in a deployment of its own: load, faults on schedule, then wait for the reconciler to agree. */
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
+  const { connections, progress } = options;
+  const durationMs = Math.max(options.durationMs, scenario.minDurationMs ?? 0);
+  const shape = scenario.load ?? options.load;
+  const { namespace, links, deployment, admin, close } = await deploy(scenario.name, scenario.topology, options);
+  const load = new LoadGenerator({ targets: () => deployment.urls(), shape, retryForMs: 180_000 });
+  const liveness = new LivenessMonitor(
+    {
+      admin,
+      groupId: namespace.groupId,
+      commandsTopic: namespace.commandsTopic,
+      apis: () => deployment.urls(),
+      acceptedAt: (api) => load.acceptedAt(api),
+    },
+    options.liveness,
+  );
   const faults: string[] = [];
   const faultErrors: string[] = [];
   const context: FaultContext = {
     deployment,
     stack: options.stack,
-    ...(postgresLink ? { postgresLink } : {}),
+    links: links as Links,
     injected: (fault) => {
       faults.push(fault);
       progress.note(`  ${scenario.name}: ${fault}`);
     },
+    healed: (fault) => {
+      liveness.healed(fault);
+      progress.note(`  ${scenario.name}: healed: ${fault}`);
+    },
   };
-  const kafka = createKafka({ brokers: connections.kafkaBrokers, clientId: 'ouro-chaos' });
-  const admin = kafka.admin();
-  const load = new LoadGenerator({ targets: () => deployment.urls(), ratePerSecond: options.ratePerSecond, retryForMs: 180_000 });
 
   try {
-    await Promise.all([deployment.start(scenario.topology), admin.connect()]);
     const started = Date.now();
     load.start();
     let recorded: Awaited<ReturnType<LoadGenerator['stop']>>;
@@ -117,37 +196,39 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     const loadEnded = Date.now();
     const { entries, refusals } = recorded;
-
-    // Quiescence: the group has consumed everything, then the reconciler must agree (retried while the cache converges).
-    let report: ReconcileReport | undefined;
-    let convergeMs: number | null = null;
-    while (Date.now() - loadEnded < options.convergeTimeoutMs) {
-      progress.update(`  ${scenario.name}  converging ${((Date.now() - loadEnded) / 1000).toFixed(0)}s`);
-      if (await hasCaughtUp(admin, namespace.groupId, namespace.commandsTopic).catch(() => false)) {
-        report = await reconcile({ connections, topics: namespace, accepted: entries });
-        if (report.ok) {
-          convergeMs = Date.now() - loadEnded;
-          break;
-        }
-      }
-      await sleep(1_000);
-    }
-    progress.done();
-    report ??= await reconcile({ connections, topics: namespace, accepted: entries });
+    const recoveries = await liveness.recoveries();
+    const { report, convergeMs } = await converge({
+      admin,
+      namespace,
+      connections,
+      entries,
+      since: loadEnded,
+      timeoutMs: options.convergeTimeoutMs,
+      progress,
+      label: scenario.name,
+      stack: options.stack,
+    });
     const count = (name: keyof ReconcileReport['checks']) => report.checks[name].orderIds.length;
-    const unresolved = entries.filter((entry) => entry.outcome === 'unresolved').length;
+    const late = livenessFailures(recoveries);
     // An unresolved request (the client gave up retrying) is reported, not failed: its order exists
     // or not, and the reconciler accounts for both (a retry of an ambiguous request is tolerated).
-    const ok = report.ok && convergeMs !== null && count('dead-lettered') === 0 && refusals.length === 0 && faultErrors.length === 0;
+    const ok =
+      report.ok &&
+      convergeMs !== null &&
+      late.length === 0 &&
+      count('dead-lettered') === 0 &&
+      refusals.length === 0 &&
+      faultErrors.length === 0;
     return {
       scenario: scenario.name,
       description: scenario.description,
-      topology: `${scenario.topology.apis} api · ${scenario.topology.processors} processor${scenario.cluster ? ' · 3 brokers' : ''}`,
+      topology: describeTopology(scenario.topology, scenario.cluster === true),
+      load: describeLoad(shape),
       durationMs,
       requests: entries.length + refusals.length,
       accepted: entries.filter((entry) => entry.outcome === 'accepted').length,
       ambiguous: entries.filter((entry) => entry.ambiguous).length,
-      unresolved,
+      unresolved: entries.filter((entry) => entry.outcome === 'unresolved').length,
       refused: refusals.length,
       retries: load.progress.retries,
       faults,
@@ -158,6 +239,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       deadLettered: count('dead-lettered'),
       tolerated: count('tolerated'),
       violations: report.violations,
+      recoveries,
+      livenessFailures: late,
       convergeMs,
       ok,
       report,
@@ -166,8 +249,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       ...(ok ? {} : { tails: deployment.tails() }),
     };
   } finally {
-    await deployment.stop();
-    await postgresLink?.close();
-    await admin.disconnect();
+    await close();
   }
 }

@@ -1,126 +1,128 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { crashService, type FaultTarget, type Link, type StackConfig, startService } from '@ouro/infra';
-import type { Deployment, Topology } from './deployment.js';
-
-/** What a fault step can reach: the apps, the stack's services, the proxy in front of PostgreSQL. */
-export interface FaultContext {
-  readonly deployment: Deployment;
-  readonly stack: StackConfig;
-  /** Present when the scenario routes the apps' PostgreSQL traffic through a proxy. */
-  readonly postgresLink?: Link;
-  /** Records one injected fault (it shows in the progress line and the table). */
-  readonly injected: (fault: string) => void;
-}
+import type { Topology } from './deployment.js';
+import {
+  addProcessor,
+  crash,
+  crashAndRestart,
+  crashApi,
+  crashCoordinatorAtCommit,
+  crashProcessor,
+  degradeLink,
+  type Fault,
+  loseKafkaReplies,
+  pauseApi,
+  removeProcessor,
+  restart,
+  zombieProcessor,
+} from './faults.js';
+import type { LoadShape } from './load.js';
 
 export interface FaultStep {
   /** When, as a fraction of the load's duration. */
   readonly at: number;
-  readonly run: (context: FaultContext) => Promise<void>;
+  readonly run: Fault;
 }
 
 export interface Scenario {
   readonly name: string;
   readonly description: string;
   readonly topology: Topology;
+  /** How the clients send; a steady rate (the run's `--rate`) unless said otherwise. */
+  readonly load?: LoadShape;
   /** Runs against a three-node Kafka cluster (topics with replication factor 3, min.insync.replicas 2). */
   readonly cluster?: boolean;
-  readonly postgresProxy?: boolean;
+  /** The shortest load that leaves room for its faults (a broker restart takes seconds). */
+  readonly minDurationMs?: number;
   readonly steps: readonly FaultStep[];
 }
 
-const crash =
-  (target: FaultTarget) =>
-  async ({ stack, injected }: FaultContext) => {
-    await crashService(stack, target);
-    injected(`crash ${target}`);
-  };
-
-const restart =
-  (target: FaultTarget) =>
-  async ({ stack, injected }: FaultContext) => {
-    await startService(stack, target);
-    injected(`restart ${target}`);
-  };
-
-const crashAndRestart = (target: FaultTarget, downMs: number) => async (context: FaultContext) => {
-  await crash(target)(context);
-  await sleep(downMs);
-  await restart(target)(context);
-};
-
-const addProcessor = async ({ deployment, injected }: FaultContext) => {
-  await deployment.addProcessor();
-  injected('add processor');
-};
-
-const crashProcessor = async ({ deployment, injected }: FaultContext) => {
-  const victim = await deployment.removeProcessor('SIGKILL');
-  injected(`SIGKILL ${victim}`);
-  await deployment.addProcessor();
-};
+const at = (fraction: number, run: Fault): FaultStep => ({ at: fraction, run });
 
 export const scenarios: readonly Scenario[] = [
   {
     name: 'processor-crash',
     description: 'order-processor SIGKILLed mid-batch three times, a new one started each time',
     topology: { apis: 1, processors: 1 },
-    steps: [0.2, 0.45, 0.7].map((at) => ({ at, run: crashProcessor })),
+    steps: [0.2, 0.45, 0.7].map((fraction) => at(fraction, crashProcessor)),
+  },
+  {
+    name: 'processor-zombie',
+    description:
+      'one of two processors frozen (SIGSTOP) mid-transaction for 10 s, past its 6 s session: its partitions move, then it wakes up',
+    topology: { apis: 1, processors: 2 },
+    minDurationMs: 25_000,
+    steps: [at(0.2, zombieProcessor(10_000))],
   },
   {
     name: 'api-crash',
     description: 'one of two order-api instances SIGKILLed with requests in flight, twice, and restarted',
     topology: { apis: 2, processors: 1 },
-    steps: [0.25, 0.6].map((at, index) => ({
-      at,
-      run: async ({ deployment, injected }) => {
-        await deployment.killApi(index % 2);
-        injected(`SIGKILL order-api-${(index % 2) + 1}`);
-        await sleep(1_000);
-        await deployment.startApi(index % 2);
-      },
-    })),
+    steps: [at(0.25, crashApi(0)), at(0.6, crashApi(1))],
   },
   {
-    name: 'broker-restart',
-    description: 'the Kafka broker SIGKILLed and restarted 3 s later (the whole cluster, when it has one node)',
-    topology: { apis: 1, processors: 1 },
-    steps: [{ at: 0.3, run: crashAndRestart('kafka', 3_000) }],
+    name: 'api-pause',
+    description: 'one of two order-api instances frozen (SIGSTOP) for 8 s with requests in flight, then resumed',
+    topology: { apis: 2, processors: 1 },
+    minDurationMs: 20_000,
+    steps: [at(0.25, pauseApi(0, 8_000))],
+  },
+  {
+    name: 'broker-kills',
+    description: 'the Kafka broker SIGKILLed three times and restarted each time, under 16 client workers on three order-api instances',
+    topology: { apis: 3, processors: 2 },
+    load: { kind: 'workers', count: 16 },
+    minDurationMs: 90_000,
+    steps: [0.1, 0.4, 0.7].map((fraction) => at(fraction, crashAndRestart('kafka', 3_000))),
+  },
+  {
+    name: 'kafka-lost-replies',
+    description:
+      "replies lost after the broker did the work: the processors' commits, then their offset commits, then order-api's sends, each for 4 s",
+    topology: { apis: 2, processors: 2 },
+    minDurationMs: 30_000,
+    steps: [
+      at(0.15, loseKafkaReplies('EndTxn', 4_000, /^order-processor/)),
+      at(0.4, loseKafkaReplies('TxnOffsetCommit', 4_000, /^order-processor/)),
+      at(0.65, loseKafkaReplies('Produce', 4_000, /^order-api$/)),
+    ],
+  },
+  {
+    name: 'kafka-network',
+    description: 'the link from the apps to Kafka partitioned for 8 s, then losing every reply for 4 s (then its connections reset)',
+    topology: { apis: 2, processors: 2 },
+    minDurationMs: 30_000,
+    steps: [at(0.15, degradeLink('kafka', { kind: 'partitioned' }, 8_000)), at(0.6, degradeLink('kafka', { kind: 'replies-lost' }, 4_000))],
   },
   {
     name: 'redis-restart',
     description: 'Redis SIGKILLed and restarted 2 s later (up to 1 s of its append-only file is lost)',
     topology: { apis: 1, processors: 1 },
-    steps: [{ at: 0.35, run: crashAndRestart('redis', 2_000) }],
+    steps: [at(0.35, crashAndRestart('redis', 2_000))],
+  },
+  {
+    name: 'redis-network',
+    description: 'the link from the apps to Redis partitioned for 6 s, then healed',
+    topology: { apis: 1, processors: 1 },
+    steps: [at(0.3, degradeLink('redis', { kind: 'partitioned' }, 6_000))],
+  },
+  {
+    name: 'registry-outage',
+    description: 'the link to the schema registry refusing connections for 8 s, then healed',
+    topology: { apis: 1, processors: 1 },
+    steps: [at(0.3, degradeLink('registry', { kind: 'refusing' }, 8_000))],
   },
   {
     name: 'postgres-restart',
     description: 'PostgreSQL stopped in immediate mode (a crash) and restarted 2 s later',
     topology: { apis: 1, processors: 1 },
-    steps: [{ at: 0.35, run: crashAndRestart('postgres', 2_000) }],
+    steps: [at(0.35, crashAndRestart('postgres', 2_000))],
   },
   {
     name: 'postgres-network',
     description: 'the link from the apps to PostgreSQL delayed by 300 ms, then partitioned for 8 s, then healed',
     topology: { apis: 1, processors: 1 },
-    postgresProxy: true,
     steps: [
-      {
-        at: 0.2,
-        run: async ({ postgresLink, injected }) => {
-          postgresLink?.set({ kind: 'delayed', ms: 300 });
-          injected('delay postgres 300 ms');
-        },
-      },
-      {
-        at: 0.4,
-        run: async ({ postgresLink, injected }) => {
-          postgresLink?.set({ kind: 'partitioned' });
-          injected('partition postgres');
-          await sleep(8_000);
-          postgresLink?.set({ kind: 'healthy' });
-          injected('heal postgres');
-        },
-      },
+      at(0.2, degradeLink('postgres', { kind: 'delayed', ms: 300 }, 2_000)),
+      at(0.4, degradeLink('postgres', { kind: 'partitioned' }, 8_000)),
     ],
   },
   {
@@ -128,21 +130,27 @@ export const scenarios: readonly Scenario[] = [
     description: 'processors added and removed under load: 1 → 3, one leaves (SIGTERM), one joins, one dies (SIGKILL)',
     topology: { apis: 1, processors: 1 },
     steps: [
-      { at: 0.15, run: addProcessor },
-      { at: 0.3, run: addProcessor },
-      { at: 0.45, run: async ({ deployment, injected }) => injected(`SIGTERM ${await deployment.removeProcessor('SIGTERM')}`) },
-      { at: 0.6, run: addProcessor },
-      { at: 0.75, run: async ({ deployment, injected }) => injected(`SIGKILL ${await deployment.removeProcessor('SIGKILL')}`) },
+      at(0.15, addProcessor),
+      at(0.3, addProcessor),
+      at(0.45, removeProcessor('SIGTERM')),
+      at(0.6, addProcessor),
+      at(0.75, removeProcessor('SIGKILL')),
     ],
+  },
+  {
+    name: 'cluster-commit-crash',
+    description:
+      'three brokers, two order-api and three processors; the broker a commit goes to SIGKILLed as it is sent, restarted 10 s later',
+    topology: { apis: 2, processors: 3 },
+    cluster: true,
+    minDurationMs: 30_000,
+    steps: [at(0.25, crashCoordinatorAtCommit(10_000))],
   },
   {
     name: 'cluster-broker-crash',
     description: 'three brokers, two order-api and three processors; one broker SIGKILLed under load, restarted later',
     topology: { apis: 2, processors: 3 },
     cluster: true,
-    steps: [
-      { at: 0.3, run: crash('kafka-2') },
-      { at: 0.7, run: restart('kafka-2') },
-    ],
+    steps: [at(0.3, crash('kafka-2')), at(0.7, restart('kafka-2'))],
   },
 ];

@@ -21,13 +21,13 @@ afterAll(async () => {
   await stackDown(cluster, ['kafka']);
 }, 120_000);
 
-describe('under faults, nothing is lost, doubled or invented', () => {
+describe('under faults, nothing is lost, doubled or invented, and everything comes back', () => {
   it.each(scenarios.map((scenario) => [scenario.name, scenario] as const))(
     '%s',
     async (_name, scenario) => {
       const result = await runScenario(scenario, {
         durationMs,
-        ratePerSecond,
+        load: { kind: 'rate', perSecond: ratePerSecond },
         convergeTimeoutMs: 90_000,
         ...scenarioTarget(scenario, stack, cluster),
         progress: new Progress(),
@@ -46,6 +46,9 @@ describe('under faults, nothing is lost, doubled or invented', () => {
       });
       expect({ deadLettered: result.deadLettered, refused: result.refused }).toEqual({ deadLettered: 0, refused: 0 });
       expect(result.convergeMs, failure).not.toBeNull();
+      // and after every fault healed, every order-api accepted again and the processors caught up, in time
+      expect(result.recoveries.length).toBeGreaterThanOrEqual(1);
+      expect(result.livenessFailures, failure).toEqual([]);
     },
     300_000,
   );

@@ -24,10 +24,10 @@ export class KafkaLink {
       const rules = new KafkaRules();
       const opened: Link[] = [];
       try {
-        for (const node of nodes) {
+        for (const [index, node] of nodes.entries()) {
           const { listenerPort, advertisedPort } = kafkaLane(node, lane);
           opened.push(
-            await Link.open({ host: node.host, port: listenerPort }, { port: advertisedPort, inspector: () => rules.inspector() }),
+            await Link.open({ host: node.host, port: listenerPort }, { port: advertisedPort, inspector: () => rules.inspector(index) }),
           );
         }
         return new KafkaLink(opened, rules, lane);

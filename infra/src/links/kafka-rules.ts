@@ -21,10 +21,13 @@ export interface KafkaRule {
   readonly times?: number;
 }
 
+/** A request a rule took, and the node (index in the link's node order) it was sent to. */
+export type RuleMatch = RequestHeader & { readonly node: number };
+
 /** A rule in force: when it matched, and (for `hold`) the way to let the held requests go. */
 export interface ArmedRule {
-  /** Resolves with the first matching request's header. */
-  readonly matched: Promise<RequestHeader>;
+  /** Resolves with the first matching request. */
+  readonly matched: Promise<RuleMatch>;
   readonly matches: () => number;
   /** Lets every request this rule holds go on. */
   release(): void;
@@ -36,7 +39,7 @@ interface Entry {
   readonly rule: KafkaRule;
   remaining: number;
   count: number;
-  readonly onMatch: (header: RequestHeader) => void;
+  readonly onMatch: (match: RuleMatch) => void;
   readonly released: Promise<void>;
 }
 
@@ -48,8 +51,8 @@ export class KafkaRules {
   private readonly entries = new Set<Entry>();
 
   arm(rule: KafkaRule): ArmedRule {
-    let onMatch: (header: RequestHeader) => void = () => {};
-    const matched = new Promise<RequestHeader>((resolve) => (onMatch = resolve));
+    let onMatch: (match: RuleMatch) => void = () => {};
+    const matched = new Promise<RuleMatch>((resolve) => (onMatch = resolve));
     let release: () => void = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     const entry: Entry = { rule, remaining: rule.times ?? 1, count: 0, onMatch, released };
@@ -65,8 +68,8 @@ export class KafkaRules {
     };
   }
 
-  /** The inspector for one new connection: frames both ways, the rules applied to its requests. */
-  inspector(): Inspector {
+  /** The inspector for one new connection to `node`: frames both ways, the rules applied to its requests. */
+  inspector(node = 0): Inspector {
     const readers = { request: new FrameReader(), reply: new FrameReader() };
     /** Correlation ids whose replies are to be dropped, and how. */
     const doomed = new Map<number, Verdict>();
@@ -80,7 +83,7 @@ export class KafkaRules {
           return verdict ?? { kind: 'forward' };
         }
         const header = requestHeader(frame);
-        const entry = this.match(header);
+        const entry = this.match(header, node);
         if (!entry) return { kind: 'forward' };
         switch (entry.rule.action) {
           case 'observe':
@@ -98,12 +101,12 @@ export class KafkaRules {
     };
   }
 
-  private match(header: RequestHeader): Entry | undefined {
+  private match(header: RequestHeader, node: number): Entry | undefined {
     for (const entry of this.entries) {
       const apis: readonly KafkaApi[] = typeof entry.rule.api === 'string' ? [entry.rule.api] : entry.rule.api;
       if (!header.api || !apis.includes(header.api) || !matchesClient(entry.rule.clientId, header.clientId)) continue;
       entry.count++;
-      entry.onMatch(header);
+      entry.onMatch({ ...header, node });
       if (--entry.remaining <= 0) this.entries.delete(entry);
       return entry;
     }

@@ -7,9 +7,10 @@ export interface VerifyArgs {
   readonly json: boolean;
   readonly convergenceMs: number;
   readonly cacheKeyPrefix: string | undefined;
+  readonly audit: boolean;
 }
 
-export const usage = `usage: npm run verify -- [--accepted FILE] [--json] [--convergence-ms N] [--cache-prefix PREFIX]
+export const usage = `usage: npm run verify -- [--accepted FILE] [--json] [--convergence-ms N] [--cache-prefix PREFIX] [--audit]
 
 Checks one deployment (ORDERS_* and connection variables, as the apps read them) against its
 invariants. Exit 0: every invariant holds; 1: violations (named with their orders); 2: could not check.
@@ -19,6 +20,8 @@ invariants. Exit 0: every invariant holds; 1: violations (named with their order
   --json                the full report as JSON (every order id) instead of the table
   --convergence-ms N    how long Redis may trail PostgreSQL (default ${defaultConvergenceMs})
   --cache-prefix P      Redis key prefix of order entries (default ouro:order:)
+  --audit               also read the events topic with Kafka's own Java consumer (read_committed,
+                        from the local stack's Kafka jars) and compare what it sees with kafkajs
 
 checks:
 ${checkNames.map((name) => `  ${name.padEnd(14)} ${severities[name] === 'info' ? '(info) ' : ''}${checkDescriptions[name]}`).join('\n')}`;
@@ -40,7 +43,13 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | undefined
   if (!Number.isInteger(convergenceMs) || convergenceMs < 0) {
     throw new UsageError(`--convergence-ms must be a whole number of milliseconds, not ${values['convergence-ms']}`);
   }
-  return { acceptedFile: values.accepted, json: values.json ?? false, convergenceMs, cacheKeyPrefix: values['cache-prefix'] };
+  return {
+    acceptedFile: values.accepted,
+    json: values.json ?? false,
+    convergenceMs,
+    cacheKeyPrefix: values['cache-prefix'],
+    audit: values.audit ?? false,
+  };
 }
 
 function parse(argv: readonly string[]) {
@@ -53,6 +62,7 @@ function parse(argv: readonly string[]) {
       json: { type: 'boolean' },
       'convergence-ms': { type: 'string' },
       'cache-prefix': { type: 'string' },
+      audit: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -1,5 +1,6 @@
 // `npm run verify`: the only module of the reconciler that reads the environment or exits.
 import { loadConnections, loadTopicConfig } from '@ouro/config';
+import { loadStackConfig, readCommittedWithJava } from '@ouro/infra';
 import { readAcceptedFile } from './accepted-file.js';
 import { parseVerifyArgs, UsageError, usage } from './cli-args.js';
 import { formatReport } from './format.js';
@@ -15,12 +16,16 @@ try {
   if (!args) {
     finish(usage, 0);
   } else {
+    const connections = loadConnections();
     const report = await reconcile({
-      connections: loadConnections(),
+      connections,
       topics: loadTopicConfig(),
       accepted: args.acceptedFile === undefined ? undefined : readAcceptedFile(args.acceptedFile),
       cacheKeyPrefix: args.cacheKeyPrefix,
       convergenceMs: args.convergenceMs,
+      audit: args.audit
+        ? { reader: 'the Java client', read: (topic) => readCommittedWithJava(loadStackConfig(), connections.kafkaBrokers, topic) }
+        : undefined,
     });
     finish(args.json ? JSON.stringify(report, null, 2) : formatReport(report), report.ok ? 0 : 1);
   }

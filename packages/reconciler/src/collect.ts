@@ -4,7 +4,15 @@ import { connectDatabase, type Database } from '@ouro/db';
 import { AvroSerde, createKafka, createRegistry, type ReadRecord, readToEnd, UndecodableMessage } from '@ouro/messaging';
 import { Redis } from 'ioredis';
 import type { AcceptedEntry } from './accepted-file.js';
-import { type CacheEntry, type DecodedRecord, type FailureRow, isOrderId, orderIdOf, type Snapshot } from './snapshot.js';
+import {
+  type AuditedEvents,
+  type CacheEntry,
+  type DecodedRecord,
+  type FailureRow,
+  isOrderId,
+  orderIdOf,
+  type Snapshot,
+} from './snapshot.js';
 
 type Kafka = ReturnType<typeof createKafka>;
 
@@ -19,6 +27,11 @@ export interface CollectOptions {
   readonly cacheKeyPrefix?: string | undefined;
   /** How long one topic may take to be read to its end. */
   readonly readTimeoutMs?: number | undefined;
+  /**
+   * A second reader of the events topic that shares no code with kafkajs (Kafka's Java client, say):
+   * the counts of OrderCreated it sees per order are compared with kafkajs'.
+   */
+  readonly audit?: { readonly reader: string; readonly read: (topic: string) => Promise<AuditedEvents['records']> } | undefined;
 }
 
 export class DeploymentNotFound extends Error {
@@ -141,6 +154,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
   const { connections, topics, accepted = [], cacheKeyPrefix = 'ouro:order:' } = options;
   const kafka = createKafka({ brokers: connections.kafkaBrokers, clientId: 'ouro-verify' });
   const read = await readTopics(kafka, options);
+  const audit = options.audit ? { reader: options.audit.reader, records: await options.audit.read(topics.eventsTopic) } : undefined;
 
   const named = [
     ...accepted.flatMap((entry) => (entry.outcome === 'accepted' ? [entry.orderId] : [])),
@@ -160,5 +174,6 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     ...read,
     ...rows,
     cache,
+    ...(audit ? { audit } : {}),
   };
 }

@@ -12,6 +12,7 @@ export const checkNames = [
   'misrouted',
   'stale-pending',
   'phantom',
+  'disagreement',
 ] as const;
 
 export type CheckName = (typeof checkNames)[number];
@@ -35,6 +36,7 @@ export const severities: { readonly [K in CheckName]: Severity } = {
   misrouted: 'violation',
   'stale-pending': 'violation',
   phantom: 'violation',
+  disagreement: 'violation',
 };
 
 /** What each check means, for `--help` and the package README. */
@@ -51,6 +53,7 @@ export const checkDescriptions: { readonly [K in CheckName]: string } = {
   misrouted: 'OrderCreated in another partition than its command (when both topics have as many partitions)',
   'stale-pending': 'Redis still pending for an order settled in PostgreSQL longer ago than the convergence bound',
   phantom: 'Redis committed (or failed) for an order PostgreSQL does not hold so (or an unreadable entry)',
+  disagreement: 'a second read_committed reader (Kafka’s Java client, --audit) sees another number of OrderCreated for the order',
 };
 
 export interface Finding {

@@ -35,6 +35,12 @@ export interface CacheEntry {
  * Everything the checks look at, read from one deployment: its three topics to their ends, and the
  * rows and cache entries of every order those topics (or the accepted file) name.
  */
+/** The events topic as a second, independent reader saw it (keys only). */
+export interface AuditedEvents {
+  readonly reader: string;
+  readonly records: readonly (Position & { readonly key: string | null })[];
+}
+
 export interface Snapshot {
   readonly topics: { readonly commands: string; readonly events: string; readonly deadLetter: string };
   readonly partitions: { readonly commands: number; readonly events: number };
@@ -44,6 +50,7 @@ export interface Snapshot {
   readonly orders: readonly OrderRow[];
   readonly failures: readonly FailureRow[];
   readonly cache: readonly CacheEntry[];
+  readonly audit?: AuditedEvents;
 }
 
 export const isDecoded = <T>(record: DecodedRecord<T>): record is DecodedRecord<T> & { readonly value: T } => 'value' in record;
