@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Connections } from '@ouro/config';
 import { KafkaLink, Link, type StackConfig } from '@ouro/infra';
 import { type RunningApp, startApp } from '@ouro/testing';
@@ -66,8 +68,13 @@ export class Deployment {
   private readonly apis: (Member | undefined)[] = [];
   private readonly processors: Member[] = [];
   private processorsStarted = 0;
+  private readonly started: Member[] = [];
 
-  constructor(private readonly env: Readonly<Record<string, string>>) {}
+  /** `logDir`: where every app's output is written once it ends (one file per app). */
+  constructor(
+    private readonly env: Readonly<Record<string, string>>,
+    private readonly logDir?: string,
+  ) {}
 
   async start({ apis, processors }: Topology): Promise<void> {
     await Promise.all([
@@ -89,7 +96,14 @@ export class Deployment {
   }
 
   async startApi(index: number): Promise<void> {
-    this.apis[index] = { label: `order-api-${index + 1}`, app: await startApp('order-api', this.env) };
+    const generation = this.started.filter((member) => member.label.startsWith(`order-api-${index + 1}`)).length;
+    const label = `order-api-${index + 1}${generation > 0 ? `.${generation + 1}` : ''}`;
+    this.apis[index] = this.track({ label, app: await startApp('order-api', this.env) });
+  }
+
+  private track(member: Member): Member {
+    this.started.push(member);
+    return member;
   }
 
   /** Kills an order-api instance; requests in flight on it fail mid-way (the client retries elsewhere). */
@@ -109,7 +123,7 @@ export class Deployment {
 
   async addProcessor(): Promise<string> {
     const label = `order-processor-${++this.processorsStarted}`;
-    this.processors.push({ label, app: await startApp('order-processor', { ...this.env, KAFKA_CLIENT_ID: label }) });
+    this.processors.push(this.track({ label, app: await startApp('order-processor', { ...this.env, KAFKA_CLIENT_ID: label }) }));
     return label;
   }
 
@@ -146,6 +160,14 @@ export class Deployment {
     // A frozen process cannot act on SIGTERM: let it run again first.
     for (const { app } of all) signal(app, 'SIGCONT');
     await Promise.allSettled(all.map(({ app }) => app.kill('SIGTERM')));
+    this.saveLogs();
+  }
+
+  /** Every app's output, ended or not, one file per app, for reading a failed run afterwards. */
+  saveLogs(): void {
+    if (!this.logDir) return;
+    mkdirSync(this.logDir, { recursive: true });
+    for (const { label, app } of this.started) writeFileSync(join(this.logDir, `${label}.log`), `${app.output.join('\n')}\n`);
   }
 
   /** The last lines every app printed, for a failure report. */

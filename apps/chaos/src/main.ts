@@ -85,6 +85,7 @@ if (values.soak !== undefined) {
     connections: loadConnections(),
     stack,
     progress,
+    logDir: join(stack.stateDir, 'chaos', stamp, 'logs'),
   });
   const tables = soakTables(result);
   console.log(`\n${tables}\n`);
@@ -128,6 +129,7 @@ try {
       convergeTimeoutMs,
       ...scenarioTarget(scenario, stack, cluster),
       progress,
+      logDir: join(stack.stateDir, 'chaos', stamp, 'logs'),
     });
     results.push(result);
     progress.note(

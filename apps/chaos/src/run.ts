@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connections } from '@ouro/config';
 import type { StackConfig } from '@ouro/infra';
@@ -25,6 +26,8 @@ export interface RunOptions {
   readonly stack: StackConfig;
   readonly progress: Progress;
   readonly liveness?: LivenessBounds;
+  /** Where each app's output is written when the run ends (a directory per scenario). */
+  readonly logDir?: string;
 }
 
 export interface ScenarioResult {
@@ -75,17 +78,20 @@ export function livenessFailures(recoveries: readonly Recovery[]): string[] {
 }
 
 /** A deployment of its own (topics, group, links, apps) on the running stack, and everything needed to fault it. */
-export async function deploy(name: string, topology: Topology, options: Pick<RunOptions, 'connections' | 'stack'>) {
+export async function deploy(name: string, topology: Topology, options: Pick<RunOptions, 'connections' | 'stack' | 'logDir'>) {
   const namespace = await provisionNamespace(uniqueName(`chaos-${name}`), { partitions: 6, connections: options.connections });
   const links = await openLinks(options.stack, options.connections);
-  const deployment = new Deployment({
-    ...namespace.env,
-    ...linkedEnvironment(links, options.connections),
-    // A crashed or frozen member's partitions move after 6 s (Kafka's minimum), not 30.
-    PROCESSOR_SESSION_TIMEOUT_MS: '6000',
-    PROCESSOR_TRANSACTION_TIMEOUT_MS: '10000',
-    API_REQUEST_LOGGING: 'false',
-  });
+  const deployment = new Deployment(
+    {
+      ...namespace.env,
+      ...linkedEnvironment(links, options.connections),
+      // A crashed or frozen member's partitions move after 6 s (Kafka's minimum), not 30.
+      PROCESSOR_SESSION_TIMEOUT_MS: '6000',
+      PROCESSOR_TRANSACTION_TIMEOUT_MS: '10000',
+      API_REQUEST_LOGGING: 'false',
+    },
+    options.logDir ? join(options.logDir, name) : undefined,
+  );
   const admin = createKafka({ brokers: options.connections.kafkaBrokers, clientId: 'ouro-chaos' }).admin();
   await Promise.all([deployment.start(topology), admin.connect()]);
   return {

@@ -37,6 +37,7 @@ export interface SoakOptions {
   readonly stack: StackConfig;
   readonly progress: Progress;
   readonly liveness?: LivenessBounds;
+  readonly logDir?: string;
 }
 
 /** Deterministic randomness: the same seed, the same faults in the same order with the same parameters. */

@@ -36,6 +36,8 @@ export async function buildApp(deps: AppDeps) {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     // Fastify's own 503 while closing is plain JSON written past every hook; the hooks below refuse with problem+json.
     return503OnClosing: false,
+    // One line per request and per response at `info`, unless turned off (load tests, busy deployments).
+    disableRequestLogging: deps.requestLogging === false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // close() (main.ts, on SIGTERM): the server stops listening and Node closes idle keep-alive
@@ -51,12 +53,6 @@ export async function buildApp(deps: AppDeps) {
     if (closing.signal.aborted) reply.header('connection', 'close');
   });
 
-  // Request logs are written at `info`; without them, routes log from `warn` up.
-  if (deps.requestLogging === false) {
-    app.addHook('onRoute', (route) => {
-      route.logLevel ??= 'warn';
-    });
-  }
   // Orders are JSON only: anything else is 415, not a string for the validator to puzzle over.
   app.removeContentTypeParser('text/plain');
   await app.register(problemDetails);
