@@ -48,6 +48,9 @@ function ensurePnpm() {
 
 function manifests() {
   const found = ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'infra/package.json'];
+  // A patched dependency is reinstalled when its patch changes.
+  const patches = join(root, 'patches');
+  if (existsSync(patches)) for (const name of readdirSync(patches)) found.push(`patches/${name}`);
   for (const group of ['apps', 'packages']) {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;

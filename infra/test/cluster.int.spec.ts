@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '../src/config.js';
 import { crashService, startService } from '../src/faults.js';
 import { kafkaAddresses, kafkaClusterDir } from '../src/kafka-cluster.js';
+import { KafkaLink } from '../src/links/kafka-link.js';
 import { stackReset, stackUp } from '../src/stack.js';
 
 // A cluster of its own beside the default stack (which keeps running): other ports, its own data,
@@ -14,12 +15,11 @@ const config = loadStackConfig({ ...process.env, KAFKA_BROKERS: '127.0.0.1:28092
 // A crashed leader is replaced once the controller fences it (broker.session.timeout.ms, 9 s), and
 // kafkajs retries a refused connection with the client's budget, not the producer's. That budget is
 // spelled out in full: under NODE_ENV=test (vitest) kafkajs's defaults shrink to about 10 s in all.
-const kafka = new Kafka({
-  clientId: 'ouro-cluster-test',
-  brokers: kafkaAddresses(config),
+const clientConfig = {
   logLevel: logLevel.NOTHING,
   retry: { initialRetryTime: 300, multiplier: 2, factor: 0.2, maxRetryTime: 3_000, retries: 12 },
-});
+};
+const kafka = new Kafka({ ...clientConfig, clientId: 'ouro-cluster-test', brokers: kafkaAddresses(config) });
 let admin: Admin;
 let producer: Producer;
 
@@ -111,5 +111,54 @@ describe('a Kafka cluster of three nodes (stack up --brokers 3)', () => {
     await eventually(async () => expect((await partitionZero(topic)).isr).toHaveLength(3), { timeoutMs: 60_000, intervalMs: 250 });
     await send(topic, 'after');
     expect(await highWatermark(topic)).toBe(3);
+  }, 180_000);
+
+  it('writes every message of a send across partitions when a leader dies mid-request and its partition moves to a broker that already answered', async () => {
+    // given a topic whose partition 0 is led by broker 1 and partition 1 by broker 2, with broker 1
+    // the only other copy of partition 1: when broker 2 dies, partition 1 moves to broker 1
+    const topic = uniqueName('failover-send');
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          replicaAssignment: [
+            { partition: 0, replicas: [1, 3] },
+            { partition: 1, replicas: [2, 1] },
+          ],
+          configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+        },
+      ],
+    });
+    // and a producer whose traffic crosses a link, so that its request to broker 2 can be held on the way
+    const link = await KafkaLink.open(config);
+    const linked = new Kafka({ ...clientConfig, clientId: 'ouro-failover-send', brokers: link.brokers }).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    try {
+      await linked.connect();
+      await linked.send({ topic, acks: -1, messages: [0, 1].map((partition) => ({ partition, value: 'warm-up' })) });
+
+      // when a send with a message for each partition reaches broker 1 (which acknowledges partition
+      // 0) while its request to broker 2 is on the way, and broker 2 dies with it in flight
+      const held = link.when({ api: 'Produce', action: 'hold', node: 1 });
+      const sending = linked.send({ topic, acks: -1, messages: [0, 1].map((partition) => ({ partition, value: 'during' })) });
+      await held.matched;
+      await crashService(config, 'kafka-2');
+      held.release();
+      await sending;
+
+      // then the send resolved with both messages written: partition 1's was sent again, to broker 1
+      const partitions = (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition);
+      expect(partitions.map(({ partition, high }) => ({ partition, high }))).toEqual([
+        { partition: 0, high: '2' },
+        { partition: 1, high: '2' },
+      ]);
+    } finally {
+      await linked.disconnect();
+      await link.close();
+      await startService(config, 'kafka-2');
+    }
   }, 180_000);
 });

@@ -17,6 +17,8 @@ export interface KafkaRule {
   readonly action: KafkaAction;
   /** Only requests whose client id (sent in every request header) matches. */
   readonly clientId?: string | RegExp;
+  /** Only requests to this node (its index in the link's node order). */
+  readonly node?: number;
   /** How many matching requests the rule takes (default 1); then it is spent. */
   readonly times?: number;
 }
@@ -105,6 +107,7 @@ export class KafkaRules {
     for (const entry of this.entries) {
       const apis: readonly KafkaApi[] = typeof entry.rule.api === 'string' ? [entry.rule.api] : entry.rule.api;
       if (!header.api || !apis.includes(header.api) || !matchesClient(entry.rule.clientId, header.clientId)) continue;
+      if (entry.rule.node !== undefined && entry.rule.node !== node) continue;
       entry.count++;
       entry.onMatch({ ...header, node });
       if (--entry.remaining <= 0) this.entries.delete(entry);
