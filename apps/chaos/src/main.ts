@@ -79,7 +79,7 @@ if (values.soak !== undefined) {
     seed: Number(values.seed),
     ratePerSecond: Number(values.rate ?? 40),
     clients: Number(values.clients),
-    quietMs: 35_000,
+    quietMs: 65_000,
     checkEveryMs: 5 * 60_000,
     convergeTimeoutMs,
     connections: loadConnections(),

@@ -10,5 +10,15 @@ export function createKafka({
   clientId,
   ...rest
 }: { brokers: readonly string[]; clientId: string } & Omit<Partial<KafkaConfig>, 'brokers' | 'clientId'>): Kafka {
-  return new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.WARN, connectionTimeout: 3_000, ...rest });
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    logLevel: logLevel.WARN,
+    connectionTimeout: 3_000,
+    // kafkajs' retries back off up to 30 s by default, and a consumer it restarts waits out the last
+    // of them: after a broker restart that kept members away for half a minute. Capped at 2 s, a
+    // member is back within seconds of its broker.
+    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 8 },
+    ...rest,
+  });
 }

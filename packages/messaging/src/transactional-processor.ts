@@ -136,9 +136,8 @@ export class TransactionalProcessor<T> {
       maxWaitTimeInMs: 1_000,
       sessionTimeout,
       heartbeatInterval: Math.floor(sessionTimeout / 10),
-      // kafkajs restarts a consumer after a retriable crash (never once this member is stopping), after
-      // its last retry's wait: capped, so that a broker back from a crash is rejoined in seconds.
-      retry: { maxRetryTime: 5_000, restartOnFailure: async () => !this.stopping },
+      // kafkajs restarts a consumer after a retriable crash: never once this member is stopping.
+      retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 8, restartOnFailure: async () => !this.stopping },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
