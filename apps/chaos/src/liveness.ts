@@ -36,6 +36,7 @@ export interface Recovery {
  */
 export class LivenessMonitor {
   private readonly checks: Promise<Recovery>[] = [];
+  private readonly acceptances: Promise<unknown>[] = [];
 
   constructor(
     private readonly sources: LivenessSources,
@@ -52,11 +53,18 @@ export class LivenessMonitor {
     return Promise.all(this.checks);
   }
 
+  /**
+   * Resolves once every order-api check so far has its answer: the load must go on until then, or
+   * a fault healed near the end of a run would be judged on requests nobody sent.
+   */
+  async acceptancesSettled(): Promise<void> {
+    await Promise.all(this.acceptances);
+  }
+
   private async check(fault: string, healedAt: number): Promise<Recovery> {
-    const [acceptedAfterMs, caughtUpAfterMs] = await Promise.all([
-      this.until(healedAt, this.bounds.acceptWithinMs, () => this.everyApiAcceptedSince(healedAt)),
-      this.caughtUpAfter(healedAt),
-    ]);
+    const accepted = this.until(healedAt, this.bounds.acceptWithinMs, () => this.everyApiAcceptedSince(healedAt));
+    this.acceptances.push(accepted);
+    const [acceptedAfterMs, caughtUpAfterMs] = await Promise.all([accepted, this.caughtUpAfter(healedAt)]);
     return { fault, healedAt, acceptedAfterMs, caughtUpAfterMs };
   }
 

@@ -195,6 +195,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         });
       }
       await sleep(Math.max(0, started + durationMs - Date.now()));
+      await liveness.acceptancesSettled();
       recorded = await load.stop();
     } finally {
       clearInterval(ticker);

@@ -238,6 +238,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         await sleep(options.quietMs);
       }
       await sleep(Math.max(0, started + durationMs - Date.now()));
+      await liveness.acceptancesSettled();
       recorded = await Promise.all(loads.map((load) => load.stop()));
       await checking;
     } finally {

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { OrderService } from './order-service.js';
 import { metrics } from './plugins/metrics.js';
 import { problemDetails, sendProblem } from './plugins/problem-details.js';
@@ -37,7 +37,7 @@ export async function buildApp(deps: AppDeps) {
     // Fastify's own 503 while closing is plain JSON written past every hook; the hooks below refuse with problem+json.
     return503OnClosing: false,
     // One line per request and per response at `info`, unless turned off (load tests, busy deployments).
-    disableRequestLogging: deps.requestLogging === false,
+    logController: new LogController({ disableRequestLogging: deps.requestLogging === false }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // close() (main.ts, on SIGTERM): the server stops listening and Node closes idle keep-alive
