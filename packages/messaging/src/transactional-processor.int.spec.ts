@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from './kafka.js';
 import type { Logger } from './logger.js';
 import type { BatchHandler } from './processing/handler.js';
+import type { ProcessorObserver } from './processing/observer.js';
 import { readToEnd } from './read-to-end.js';
 import { ensureTopics } from './topics.js';
 import { TransactionalProcessor } from './transactional-processor.js';
@@ -68,7 +69,7 @@ function failingOnce(client: Kafka): Kafka {
 }
 
 /** A deployment of the runtime: its topics, group and transactional ids, a handler that copies each value to `output`. */
-async function deployment({ client = kafka }: { client?: Kafka } = {}) {
+async function deployment({ client = kafka, observer }: { client?: Kafka; observer?: ProcessorObserver } = {}) {
   const name = `runtime-${randomUUID().slice(0, 8)}`;
   const names = { input: `${name}.in`, output: `${name}.out`, deadLetters: `${name}.dlq`, groupId: `${name}.group`, prefix: name };
   await ensureTopics(admin, [
@@ -102,6 +103,7 @@ async function deployment({ client = kafka }: { client?: Kafka } = {}) {
     sessionTimeoutMs: 6_000,
     transactionTimeoutMs: 10_000,
     logger,
+    ...(observer ? { observer } : {}),
   });
   await processor.start();
   cleanups.push(() => processor.stop());
@@ -171,5 +173,31 @@ describe('TransactionalProcessor when its consumer crashes', () => {
     // then everything is processed all the same
     await until(async () => (await runtime.written()).includes('after the crash'));
     expect(await runtime.written()).toEqual(['lost on the first try', 'after the crash']);
+  });
+});
+
+describe('TransactionalProcessor observer', () => {
+  it('reports joining, verifying, each commit with what it consumed and wrote, and leaving', async () => {
+    const events: string[] = [];
+    const traced: string[] = [];
+    const observer: ProcessorObserver = {
+      joined: (partitions) => events.push(`joined ${partitions.join(',')}`),
+      verified: (partition, offset) => events.push(`verified ${partition} at ${offset}`),
+      committed: ({ partition, messages, records, deadLetters }) =>
+        events.push(`committed ${partition}: ${messages} consumed, ${records} written, ${deadLetters.length} dead-lettered`),
+      left: () => events.push('left'),
+      around: async (chunk, run) => {
+        traced.push(chunk.messages.map((message) => message.key).join(','));
+        return run();
+      },
+    };
+    const runtime = await deployment({ observer });
+
+    await runtime.produce('one');
+    await until(async () => (await runtime.written()).includes('one'));
+    await cleanups.pop()?.();
+
+    expect(events).toEqual(['joined 0', 'verified 0 at 0', 'committed 0: 1 consumed, 1 written, 0 dead-lettered', 'left']);
+    expect(traced).toEqual(['one']);
   });
 });

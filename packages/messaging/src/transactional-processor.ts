@@ -8,6 +8,7 @@ import { type Exhausted, runChunk } from './processing/chunk-policy.js';
 import { type DeadLetter, type DeadLetterReason, deadLetterRecord } from './processing/dead-letters.js';
 import { describeFailure } from './processing/describe-failure.js';
 import type { BatchHandler, InputMessage } from './processing/handler.js';
+import type { ProcessorObserver } from './processing/observer.js';
 import { PartitionTask } from './processing/partition-task.js';
 import { pause, retry, stopped, within } from './processing/retry.js';
 
@@ -55,6 +56,7 @@ export interface TransactionalProcessorOptions<T> {
    */
   readonly onAssigned?: (partition: number, committedOffset: bigint) => Promise<void>;
   readonly logger?: Logger;
+  readonly observer?: ProcessorObserver;
 }
 
 interface BatchControl {
@@ -89,11 +91,13 @@ export class TransactionalProcessor<T> {
   private readonly logger: Logger;
   private readonly retry: BackoffPolicy;
   private readonly classify: (error: unknown) => FailureKind;
+  private readonly observer: ProcessorObserver | undefined;
 
   constructor(private readonly options: TransactionalProcessorOptions<T>) {
     this.logger = options.logger ?? silentLogger;
     this.retry = options.retry ?? { initialMs: 100, maxMs: 5_000 };
     this.classify = options.classify ?? classifyFailure;
+    this.observer = options.observer;
     this.admin = options.kafka.admin();
   }
 
@@ -145,6 +149,7 @@ export class TransactionalProcessor<T> {
       void this.forgetPartitions();
       // A join that was under way when stop() came completes, and the member leaves at once.
       if (!this.stopping) this.logger.info({ assignment: payload.memberAssignment }, 'joined the consumer group');
+      this.observer?.joined?.(payload.memberAssignment[this.options.topic] ?? []);
     });
     // kafkajs swallows a failed LeaveGroup on disconnect: the broker's answer is the only sign it was sent.
     consumer.on(consumer.events.REQUEST, ({ payload }) => {
@@ -155,6 +160,7 @@ export class TransactionalProcessor<T> {
       // kafkajs gave this consumer up (a non-retriable error escaped into its loop): without a new
       // one, the process would stay up consuming nothing.
       this.logger.error({ err: payload.error }, 'the consumer stopped for good; starting a new one');
+      this.observer?.left?.();
       void consumer
         .disconnect()
         .catch(() => {})
@@ -182,6 +188,7 @@ export class TransactionalProcessor<T> {
    */
   async stop({ afterCommitGraceMs = 5_000, joinGraceMs = 5_000 } = {}): Promise<void> {
     this.stopping = true;
+    this.observer?.left?.();
     this.stopSignal.abort();
     this.leftGroup = false;
     try {
@@ -252,13 +259,18 @@ export class TransactionalProcessor<T> {
     };
     const task = this.task(partition);
     const size = this.options.maxBatchSize ?? 500;
+    const behind = (offset: string) => Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(offset) - 1n));
+    const first = batch.messages[0];
+    if (first) this.observer?.fetched?.(partition, behind(first.offset) + 1);
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!control.running()) return;
       const chunk = batch.messages.slice(start, start + size);
+      const began = Date.now();
+      const lag = behind(chunk[chunk.length - 1]?.offset ?? batch.lastOffset());
       const committed = await runChunk(chunk, {
         maxAttempts: this.options.maxAttempts ?? 5,
         classify: this.classify,
-        attempt: (messages, exhausted) => this.attempt(task, messages, exhausted, control),
+        attempt: (messages, exhausted) => this.attempt(task, messages, exhausted, control, { began, lag }),
         pause: (failure) => this.pauseAfter(task, failure, control),
       });
       if (!committed) return;
@@ -275,6 +287,7 @@ export class TransactionalProcessor<T> {
     { error, kind, attempt, size }: { error: unknown; kind: FailureKind; attempt: number; size: number },
     control: BatchControl,
   ): Promise<boolean> {
+    this.observer?.failed?.({ partition: task.partition, kind, attempt });
     this.logger.warn(
       { err: error, partition: task.partition, kind, attempt, size },
       kind === 'fenced'
@@ -294,11 +307,35 @@ export class TransactionalProcessor<T> {
    * already, then handle the rest and commit outputs, dead letters and offset in one transaction.
    * Any failure leaves the partition unverified.
    */
-  private async attempt(task: PartitionTask, messages: readonly KafkaMessage[], exhausted: Exhausted | undefined, control: BatchControl) {
+  private attempt(
+    task: PartitionTask,
+    messages: readonly KafkaMessage[],
+    exhausted: Exhausted | undefined,
+    control: BatchControl,
+    chunk: { began: number; lag: number },
+  ): Promise<void> {
+    const run = () => this.transactChunk(task, messages, exhausted, control, chunk);
+    if (!this.observer?.around) return run();
+    const info = {
+      topic: this.options.topic,
+      partition: task.partition,
+      messages: messages.map(({ offset, key, headers }) => ({ offset, key: key?.toString() ?? null, headers: headers ?? {} })),
+    };
+    return this.observer.around(info, run);
+  }
+
+  private async transactChunk(
+    task: PartitionTask,
+    messages: readonly KafkaMessage[],
+    exhausted: Exhausted | undefined,
+    control: BatchControl,
+    chunk: { began: number; lag: number },
+  ): Promise<void> {
     try {
       if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
       if (task.position === undefined) {
         const committed = await task.verify();
+        this.observer?.verified?.(task.partition, committed);
         const { onAssigned } = this.options;
         if (onAssigned) this.queue(task.partition).add(() => onAssigned(task.partition, committed));
       }
@@ -320,6 +357,14 @@ export class TransactionalProcessor<T> {
         });
         return next;
       });
+      this.observer?.committed?.({
+        partition: task.partition,
+        messages: pending.length,
+        records: outgoing.length,
+        deadLetters: letters.map(({ reason }) => reason),
+        durationMs: Date.now() - chunk.began,
+        lag: chunk.lag,
+      });
       if (letters.length > 0) {
         this.logger.warn(
           {
@@ -333,6 +378,7 @@ export class TransactionalProcessor<T> {
         queue.add(async () => {
           for (const step of afterCommit) await step();
         }, pending.length);
+        this.observer?.queued?.(task.partition, queue.size);
       }
     } catch (error) {
       await task.discard();
