@@ -40,7 +40,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Kafka Connect's REST API, the part Ouro uses: create or update, read the status, delete. */
+/** Kafka Connect's REST API, the part Ouro uses: create or update, read the status, pause and resume, delete. */
 export class KafkaConnect {
   private readonly requestTimeoutMs: number;
   private readonly rebalanceRetryMs: number;
@@ -69,6 +69,20 @@ export class KafkaConnect {
   async deleteConnector(name: string): Promise<boolean> {
     const { status } = await this.request('DELETE', `/connectors/${encodeURIComponent(name)}`, undefined, [404]);
     return status !== 404;
+  }
+
+  /**
+   * Pauses the connector: its task stops handing records to Kafka, and Debezium stops confirming
+   * positions to its slot, so PostgreSQL keeps the WAL from there on. Connect pauses asynchronously:
+   * the status says when it has.
+   */
+  async pauseConnector(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/pause`);
+  }
+
+  /** Resumes a paused connector where it stopped. */
+  async resumeConnector(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
   }
 
   async connectors(): Promise<string[]> {

@@ -80,7 +80,11 @@ export function outboxConnectorConfig(spec: OutboxConnectorSpec): ConnectorConfi
     // The outbox carries events from the moment the connector exists. A snapshot would publish
     // again every row still in the table.
     'snapshot.mode': 'no_data',
-    // Rows are deleted once published, or by a cleanup job: a delete is not an event.
+    // Rows are deleted once written (in the same transaction, or by a cleanup job): a delete is
+    // housekeeping, not an event. Skipped here, the publication carries no deletes at all (Debezium
+    // creates it `WITH (publish = 'insert, update')`), and no tombstone follows one. An update
+    // still reaches the router, which warns: an outbox row is never meant to change.
+    'skipped.operations': 'd,t',
     'tombstones.on.delete': 'false',
     // Debezium's own `__debezium.context.*` headers say nothing a consumer of events needs.
     'extended.headers.enabled': 'false',

@@ -38,6 +38,10 @@ describe('outboxConnectorConfig', () => {
     });
   });
 
+  it('publishes inserts only: rows deleted once written are housekeeping, neither events nor tombstones', () => {
+    expect(outboxConnectorConfig(spec)).toMatchObject({ 'skipped.operations': 'd,t', 'tombstones.on.delete': 'false' });
+  });
+
   it('routes each row through the outbox event router, by aggregatetype unless a topic is given', () => {
     expect(outboxConnectorConfig(spec)).toMatchObject({
       transforms: 'outbox',

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, createRegistry } from '@ouro/messaging';
-import { createOutboxTable, eventually, insertOutboxRows, type ReadRecord, readToEnd, stackEnv, uniqueName } from '@ouro/testing';
+import { eventually, type ReadRecord, readToEnd, stackEnv, uniqueName } from '@ouro/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createOutboxTable,
   deployOutboxConnector,
+  insertOutboxRows,
   KafkaConnect,
   type OutboxConnectorSpec,
   removeOutboxConnector,

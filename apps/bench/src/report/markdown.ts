@@ -17,7 +17,15 @@ interface Results {
   readonly endToEnd: Record<string, LoadResult[]>;
   readonly catchUp: { orders: number; seconds: number; ordersPerSecond: number; peakRssMb: number };
   readonly memory: Record<string, number>;
+  readonly cdc?: CdcSummary | undefined;
   readonly profile?: Record<string, ProfileSummary> | undefined;
+}
+
+/** What only the CDC baseline has: its relay's catch-up and the Connect worker's memory. */
+interface CdcSummary {
+  readonly catchUp: { events: number; seconds: number; eventsPerSecond: number; walHeldMb: number };
+  readonly connect: { peakRssMbUnderLoad: number; peakRssMb: number; heap: string };
+  readonly serverPeakRssMb: number;
 }
 
 const saturationOf = (runs: readonly LoadResult[] | undefined) => runs?.find((run) => run.offeredRate === null);
@@ -58,6 +66,16 @@ export function evaluateTargets(results: Results) {
       met: results.catchUp.ordersPerSecond >= 20_000,
     },
     { target: 'peak RSS ≤ 200 MB per app process', measured: `${rss} MB (largest)`, met: rss <= 200 },
+  ];
+}
+
+export function cdcLines({ catchUp, connect, serverPeakRssMb }: CdcSummary): string[] {
+  return [
+    '## Change data capture: the relay and its JVM',
+    '',
+    `- Backlog of ${catchUp.events.toLocaleString('en')} outbox rows, written while the connector was paused (its slot then held ${catchUp.walHeldMb} MB of WAL), published in ${catchUp.seconds} s after it resumed: **${catchUp.eventsPerSecond} events/s**.`,
+    `- Peak RSS (VmHWM) of the Kafka Connect worker (one JVM, \`-Xmx${connect.heap}\`): ${connect.peakRssMbUnderLoad} MB after the load, ${connect.peakRssMb} MB after the catch-up.`,
+    `- Peak RSS (VmHWM) of the CDC server (Node): ${serverPeakRssMb} MB.`,
   ];
 }
 
@@ -104,6 +122,7 @@ export function renderMarkdown(results: Results, charts: readonly string[]): str
     `- Backlog of ${results.catchUp.orders.toLocaleString('en')} commands drained in ${results.catchUp.seconds} s: **${results.catchUp.ordersPerSecond} orders/s**.`,
   );
   for (const [process, mb] of Object.entries(results.memory)) lines.push(`- Peak RSS (VmHWM) ${process}: ${mb} MB`);
+  if (results.cdc) lines.push('', ...cdcLines(results.cdc));
   for (const [name, profile] of Object.entries(results.profile ?? {})) {
     lines.push(
       '',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../processes.js';
-import { evaluateTargets } from './markdown.js';
+import { cdcLines, evaluateTargets } from './markdown.js';
 
 const run = (offeredRate: number | null, throughput: number, p99: number, e2eP99?: number): LoadResult => ({
   offeredRate,
@@ -48,5 +48,20 @@ describe('evaluateTargets', () => {
     const [, , half] = evaluateTargets(results());
 
     expect(half?.measured).toBe('20 ms at 1000/s offered');
+  });
+});
+
+describe('cdcLines', () => {
+  it('reports the relay’s catch-up with the WAL its paused slot held, and the Connect JVM’s peak beside its heap limit', () => {
+    const text = cdcLines({
+      catchUp: { events: 20_000, seconds: 4, eventsPerSecond: 5_000, walHeldMb: 12.5 },
+      connect: { peakRssMbUnderLoad: 400, peakRssMb: 450, heap: '512m' },
+      serverPeakRssMb: 120,
+    }).join('\n');
+
+    expect(text).toContain('20,000 outbox rows');
+    expect(text).toContain('held 12.5 MB of WAL');
+    expect(text).toContain('**5000 events/s**');
+    expect(text).toContain('`-Xmx512m`): 400 MB after the load, 450 MB after the catch-up');
   });
 });

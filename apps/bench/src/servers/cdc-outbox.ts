@@ -1,0 +1,57 @@
+// Baseline: the transactional outbox relayed by change data capture. The order and an outbox row
+// commit in one PostgreSQL transaction, and the request is done: nothing on the request path talks
+// to Kafka. Debezium (Kafka Connect) reads the outbox row's insert from the WAL, through its
+// replication slot, and publishes it as the event. The row is deleted in the same transaction, as
+// Debezium's own outbox extension does by default: the WAL keeps the insert, the table stays empty.
+//
+// The event is OrderCreated, built by the domain's own function, as JSON in the row; Debezium's
+// outbox router turns it into an Avro record (a schema it infers and registers, see
+// docs/PATTERNS.md), keyed by orderId, with the event id in the `id` header.
+//
+// A request's Idempotency-Key is kept unique in the orders table: a retry finds the order its first
+// attempt placed and is answered with it, and writes no second event.
+//
+// The connector is not this server's business (an operator deploys it): `deployCdcRelay` in
+// ../cdc/relay.ts, once this server has made its tables.
+
+import { createOutboxTable, deleteOutboxRows, insertOutboxRows } from '@ouro/cdc';
+import { loadConnections } from '@ouro/config';
+import { orderCreatedFrom } from '@ouro/domain';
+import pg from 'pg';
+import { cdcTables } from '../cdc/tables.js';
+import { createOrderTable, insertOrderOnce } from './order-table.js';
+import { serveOrders } from './server.js';
+
+const tables = cdcTables(process.env);
+const pool = new pg.Pool({ connectionString: loadConnections().databaseUrl, max: 20 });
+// An idle connection cut by a restart of PostgreSQL is reported here, and dropped by the pool:
+// unheard, the event would end the process.
+pool.on('error', (error) => console.error(JSON.stringify({ level: 40, msg: 'idle PostgreSQL connection lost', err: error.message })));
+await createOrderTable(pool, tables.orders, { idempotent: true });
+await createOutboxTable(pool, tables.outbox);
+
+await serveOrders(async (order, idempotencyKey) => {
+  const client = await pool.connect();
+  let failed = false;
+  try {
+    await client.query('begin');
+    const earlier = await insertOrderOnce(client, tables.orders, order, idempotencyKey);
+    if (!earlier) {
+      // Committed with the order, so its time is the transaction's.
+      const event = orderCreatedFrom({ ...order, committedAt: Date.now(), requestEventId: order.eventId });
+      await insertOutboxRows(client, tables.outbox, [
+        { id: event.eventId, aggregateType: 'order', aggregateId: order.orderId, type: 'OrderCreated', payload: event },
+      ]);
+      await deleteOutboxRows(client, tables.outbox, [event.eventId]);
+    }
+    await client.query('commit');
+    return earlier;
+  } catch (error) {
+    failed = true;
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    // A client whose statement failed may have lost its connection: the pool replaces it.
+    client.release(failed);
+  }
+});
