@@ -1,3 +1,4 @@
+import { type CdcScenario, cdcScenarios } from './cdc/scenarios.js';
 import type { Topology } from './deployment.js';
 import {
   addProcessor,
@@ -155,3 +156,14 @@ export const scenarios: readonly Scenario[] = [
     steps: [at(0.3, crash('kafka-2')), at(0.7, restart('kafka-2'))],
   },
 ];
+
+// Change data capture: the same kinds of faults on the Debezium outbox baseline (cdc/scenarios.ts),
+// on a Kafka node, a PostgreSQL and a Connect worker of their own. Liveness is judged as everywhere
+// else; each verdict tolerates duplicates (the relay delivers at least once), counted and shown,
+// and never a loss.
+export type AnyScenario = Scenario | CdcScenario;
+
+export const isCdcScenario = (scenario: AnyScenario): scenario is CdcScenario => 'path' in scenario && scenario.path === 'cdc';
+
+/** Every scenario `npm run chaos` runs: Ouro's, then the change-data-capture ones. */
+export const everyScenario: readonly AnyScenario[] = [...scenarios, ...cdcScenarios];

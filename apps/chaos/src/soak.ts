@@ -17,7 +17,7 @@ import {
   removeProcessor,
   zombieProcessor,
 } from './faults.js';
-import { defaultBounds, type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
+import { defaultBounds, groupBacklog, type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
 import { LoadGenerator, type Refusal } from './load.js';
 import type { Progress } from './progress.js';
 import { converge, deploy, livenessFailures } from './run.js';
@@ -171,9 +171,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   );
   const liveness = new LivenessMonitor(
     {
-      admin,
-      groupId: namespace.groupId,
-      commandsTopic: namespace.commandsTopic,
+      backlog: groupBacklog(admin, namespace.groupId, namespace.commandsTopic),
       apis: () => deployment.urls(),
       acceptedAt: (api) => Math.max(0, ...loads.map((load) => load.acceptedAt(api) ?? 0)) || undefined,
     },

@@ -11,4 +11,12 @@ export {
 export { databaseConfig, type OutboxConnectorSpec, outboxConnectorConfig, replicationNames, routedByValue } from './outbox-connector.js';
 export { type CdcClients, deployOutboxConnector, removeOutboxConnector } from './outbox-deployment.js';
 export { createOutboxTable, deleteOutboxRows, insertOutboxRows, type OutboxRow, type Queryable } from './outbox-table.js';
-export { awaitSlotActive, dropPublication, dropReplicationSlot, replicationSlot, type SlotState } from './replication-slot.js';
+export {
+  awaitSlotActive,
+  currentWalPosition,
+  dropPublication,
+  dropReplicationSlot,
+  replicationSlot,
+  type SlotState,
+  slotConfirmedPast,
+} from './replication-slot.js';

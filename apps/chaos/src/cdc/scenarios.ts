@@ -1,0 +1,69 @@
+import type { OutboxCheckName } from '@ouro/reconciler';
+import { crashAndRestart, type FaultContext } from '../faults.js';
+import type { CdcStacks } from './stack.js';
+
+/** What a fault on the CDC path reaches: the CDC stack's services, and where to say it was injected and healed. */
+export interface CdcFaultContext extends Pick<FaultContext, 'injected' | 'healed'> {
+  readonly stacks: CdcStacks;
+}
+
+export type CdcFault = (context: CdcFaultContext) => Promise<void>;
+
+export interface CdcScenario {
+  readonly path: 'cdc';
+  readonly name: string;
+  readonly description: string;
+  /** CDC servers taking the load (each writes orders and outbox rows to the same tables). */
+  readonly servers: number;
+  readonly minDurationMs?: number;
+  readonly steps: readonly { readonly at: number; readonly run: CdcFault }[];
+  /**
+   * Violations the verdict accepts, counted and shown. The relay delivers at least once, so a
+   * consumer must absorb duplicates; a loss is never accepted.
+   */
+  readonly tolerates: readonly OutboxCheckName[];
+}
+
+/** The Connect worker SIGKILLed (Debezium flushes nothing), started again `downMs` later. */
+const crashConnect =
+  (downMs: number): CdcFault =>
+  ({ stacks, injected, healed }) =>
+    crashAndRestart('connect', downMs)({ stack: stacks.connect, injected, healed });
+
+/** The CDC stack's Kafka node or PostgreSQL crashed and started again `downMs` later. */
+const crashService =
+  (target: 'kafka' | 'postgres', downMs: number): CdcFault =>
+  ({ stacks, injected, healed }) =>
+    crashAndRestart(target, downMs)({ stack: stacks.services, injected, healed });
+
+const at = (fraction: number, run: CdcFault) => ({ at: fraction, run });
+
+export const cdcScenarios: readonly CdcScenario[] = [
+  {
+    path: 'cdc',
+    name: 'cdc-connect-crash',
+    description: 'the Debezium outbox: the Kafka Connect worker SIGKILLed mid-stream twice, started again 2 s later each time',
+    servers: 1,
+    minDurationMs: 30_000,
+    steps: [at(0.25, crashConnect(2_000)), at(0.6, crashConnect(2_000))],
+    tolerates: ['duplicated'],
+  },
+  {
+    path: 'cdc',
+    name: 'cdc-broker-restart',
+    description: 'the Debezium outbox: its Kafka broker SIGKILLed and started again 3 s later',
+    servers: 1,
+    minDurationMs: 20_000,
+    steps: [at(0.35, crashService('kafka', 3_000))],
+    tolerates: ['duplicated'],
+  },
+  {
+    path: 'cdc',
+    name: 'cdc-postgres-restart',
+    description: 'the Debezium outbox: PostgreSQL stopped in immediate mode (a crash) and started again 2 s later',
+    servers: 1,
+    minDurationMs: 20_000,
+    steps: [at(0.35, crashService('postgres', 2_000))],
+    tolerates: ['duplicated'],
+  },
+];
