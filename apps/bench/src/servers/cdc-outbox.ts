@@ -1,8 +1,8 @@
 // Baseline: the transactional outbox relayed by change data capture. The order and an outbox row
 // commit in one PostgreSQL transaction, and the request is done: nothing on the request path talks
 // to Kafka. Debezium (Kafka Connect) reads the outbox row's insert from the WAL, through its
-// replication slot, and publishes it as the event. The row is deleted in the same transaction, as
-// Debezium's own outbox extension does by default: the WAL keeps the insert, the table stays empty.
+// replication slot, and publishes it as the event. The row is deleted in the same transaction: the
+// WAL keeps the insert, which is all Debezium reads, and the table stays empty with no cleanup job.
 //
 // The event is OrderCreated, built by the domain's own function, as JSON in the row; Debezium's
 // outbox router turns it into an Avro record (a schema it infers and registers, see
