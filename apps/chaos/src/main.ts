@@ -35,9 +35,10 @@ Every run checks liveness too: after each fault heals, every order-api must acce
 (topics, group, links to every service) on the running stack; the cluster scenarios start a
 three-node Kafka cluster beside it (CHAOS_KAFKA_BROKERS, default 127.0.0.1:27092). The cdc-*
 scenarios fault the Debezium outbox baseline on a Kafka node, a PostgreSQL and a Connect worker of
-their own (CHAOS_CDC_KAFKA_BROKERS, CHAOS_CDC_DATABASE_URL, CHAOS_CDC_CONNECT_URL; default
-127.0.0.1:29092, 127.0.0.1:25432, 127.0.0.1:28086); their verdict counts and shows duplicates
-and tolerates them, never a loss.`;
+their own (CHAOS_CDC_KAFKA_BROKERS, CHAOS_CDC_DATABASE_URL, CHAOS_CDC_CONNECT_URL and, for the
+exactly-once worker, CHAOS_CDC_EXACTLY_ONCE_CONNECT_URL; default 127.0.0.1:29092, 127.0.0.1:25432,
+http://127.0.0.1:28086 and :28087); their verdict counts and shows duplicates, tolerates them where
+the relay delivers at least once, and never tolerates a loss.`;
 
 const { values } = parseArgs({
   options: {
@@ -128,7 +129,7 @@ if (selected.some((scenario) => !isCdcScenario(scenario) && scenario.cluster)) {
 let cdcStacks: CdcStacks | undefined;
 if (selected.some(isCdcScenario)) {
   cdcStacks = cdcStackConfigs(stack);
-  await cdcStackUp(cdcStacks);
+  await cdcStackUp(cdcStacks, [...new Set(selected.filter(isCdcScenario).map((scenario) => scenario.delivery))]);
 }
 
 const results: ScenarioResult[] = [];

@@ -1,11 +1,12 @@
 // The change-data-capture scenarios of `npm run chaos`, shorter, as tests: the Debezium outbox
-// baseline under a Connect crash, a broker restart and a PostgreSQL restart, on a Kafka node, a
-// PostgreSQL and a Connect worker of their own (the stack's services are left alone).
+// baseline under a Connect crash, a broker restart and a PostgreSQL restart, and a Connect crash on a
+// worker with exactly-once source support, on a Kafka node, a PostgreSQL and Connect workers of their
+// own (the stack's services are left alone).
 import { loadStackConfig } from '@ouro/infra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCdcScenario } from '../src/cdc/run.js';
 import { cdcScenarios } from '../src/cdc/scenarios.js';
-import { type CdcStacks, cdcStackConfigs, cdcStackDown, cdcStackUp } from '../src/cdc/stack.js';
+import { type CdcStacks, cdcStackConfigs, cdcStackDown, cdcStackUp, deliveries } from '../src/cdc/stack.js';
 import { Progress } from '../src/progress.js';
 
 const durationMs = Number(process.env.CHAOS_TEST_DURATION_SECONDS ?? 15) * 1000;
@@ -13,7 +14,7 @@ const ratePerSecond = Number(process.env.CHAOS_TEST_RATE ?? 40);
 const stacks: CdcStacks = cdcStackConfigs(loadStackConfig());
 
 beforeAll(async () => {
-  await cdcStackUp(stacks);
+  await cdcStackUp(stacks, deliveries);
 }, 300_000);
 
 afterAll(async () => {

@@ -21,6 +21,13 @@ export interface OutboxConnectorSpec {
    * itself. Topics are not created: one that does not exist fails the task, as a typo should.
    */
   readonly topic?: string;
+  /**
+   * Commit each poll's records with the connector's offsets in one Kafka transaction (KIP-618), so
+   * a crash replays nothing a read_committed consumer saw. The worker must allow it
+   * (`exactly.once.source.support=enabled`, the stack's `CONNECT_EXACTLY_ONCE=true`), or the
+   * connector is refused. Default: at least once.
+   */
+  readonly exactlyOnce?: boolean;
 }
 
 /** The event router's placeholder for the routing column's value (the aggregatetype). */
@@ -94,5 +101,6 @@ export function outboxConnectorConfig(spec: OutboxConnectorSpec): ConnectorConfi
     'transforms.outbox.table.expand.json.payload': 'true',
     'transforms.outbox.table.fields.additional.placement': 'type:header:type',
     ...avroConverterConfig(spec.schemaRegistryUrl),
+    ...(spec.exactlyOnce ? { 'exactly.once.support': 'required', 'transaction.boundary': 'poll' } : {}),
   };
 }

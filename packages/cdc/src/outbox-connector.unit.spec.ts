@@ -38,6 +38,14 @@ describe('outboxConnectorConfig', () => {
     });
   });
 
+  it('is at least once unless asked, then requires the worker to commit records and offsets together', () => {
+    expect(outboxConnectorConfig(spec)).not.toHaveProperty(['exactly.once.support']);
+    expect(outboxConnectorConfig({ ...spec, exactlyOnce: true })).toMatchObject({
+      'exactly.once.support': 'required',
+      'transaction.boundary': 'poll',
+    });
+  });
+
   it('publishes inserts only: rows deleted once written are housekeeping, neither events nor tombstones', () => {
     expect(outboxConnectorConfig(spec)).toMatchObject({ 'skipped.operations': 'd,t', 'tombstones.on.delete': 'false' });
   });

@@ -21,6 +21,8 @@ export interface CdcRelaySpec {
   /** The database as the Connect worker reaches it. */
   readonly databaseUrl: string;
   readonly schemaRegistryUrl: string;
+  /** Records and offsets in one Kafka transaction (the worker must allow it); at least once otherwise. */
+  readonly exactlyOnce?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export function deployCdcRelay(clients: CdcClients, spec: CdcRelaySpec): Promise
     table: `public.${spec.tables.outbox}`,
     schemaRegistryUrl: spec.schemaRegistryUrl,
     topic: spec.topic,
+    ...(spec.exactlyOnce ? { exactlyOnce: true } : {}),
   });
 }
 

@@ -8,21 +8,25 @@ import { createKafka, ensureTopics } from '@ouro/messaging';
 import { type RunningApp, uniqueName } from '@ouro/testing';
 import type { Admin } from 'kafkajs';
 import pg from 'pg';
-import type { CdcStacks } from './stack.js';
+import type { CdcStacks, Delivery } from './stack.js';
 
 /** What a CDC deployment reaches: its Kafka, PostgreSQL and Connect worker, and the stack's registry. */
 export interface CdcConnections {
   readonly kafkaBrokers: readonly string[];
   readonly databaseUrl: string;
   readonly connectUrl: string;
+  /** The worker commits records and offsets in one transaction: the connector is made to as well. */
+  readonly exactlyOnce: boolean;
   readonly schemaRegistryUrl: string;
 }
 
-export function cdcConnections(stacks: CdcStacks): CdcConnections {
+export function cdcConnections(stacks: CdcStacks, delivery: Delivery): CdcConnections {
+  const worker = stacks.workers[delivery].connect;
   return {
     kafkaBrokers: kafkaAddresses(stacks.services),
     databaseUrl: stacks.services.postgres.url,
-    connectUrl: stacks.connect.connect.url,
+    connectUrl: worker.url,
+    exactlyOnce: worker.exactlyOnce,
     schemaRegistryUrl: loadConnections().schemaRegistryUrl,
   };
 }
@@ -69,7 +73,14 @@ export class CdcDeployment {
     await Promise.all(Array.from({ length: servers }, (_, index) => deployment.startServer(index)));
     await deployCdcRelay(
       { connect: deployment.connect, pool },
-      { name, tables, topic, databaseUrl: connections.databaseUrl, schemaRegistryUrl: connections.schemaRegistryUrl },
+      {
+        name,
+        tables,
+        topic,
+        databaseUrl: connections.databaseUrl,
+        schemaRegistryUrl: connections.schemaRegistryUrl,
+        exactlyOnce: connections.exactlyOnce,
+      },
     );
     return deployment;
   }

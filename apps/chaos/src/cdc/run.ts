@@ -109,7 +109,7 @@ async function converge(
 export async function runCdcScenario(scenario: CdcScenario, options: CdcRunOptions): Promise<CdcScenarioResult> {
   const { progress, stacks } = options;
   const durationMs = Math.max(options.durationMs, scenario.minDurationMs ?? 0);
-  const connections = cdcConnections(stacks);
+  const connections = cdcConnections(stacks, scenario.delivery);
   const deployment = await CdcDeployment.start(scenario.name, scenario.servers, connections, options.logDir);
   const load = new LoadGenerator({ targets: () => deployment.urls(), shape: options.load, retryForMs: 180_000 });
   const liveness = new LivenessMonitor(
@@ -120,7 +120,10 @@ export async function runCdcScenario(scenario: CdcScenario, options: CdcRunOptio
     const { entries, refusals, faults, faultErrors, loadEnded } = await runUnderFaults({
       label: scenario.name,
       durationMs,
-      schedule: scenario.steps.map((step) => ({ at: step.at, run: (hooks) => step.run({ stacks, ...hooks }) })),
+      schedule: scenario.steps.map((step) => ({
+        at: step.at,
+        run: (hooks) => step.run({ services: stacks.services, connect: stacks.workers[scenario.delivery], ...hooks }),
+      })),
       load,
       liveness,
       progress,
@@ -144,7 +147,7 @@ export async function runCdcScenario(scenario: CdcScenario, options: CdcRunOptio
     return {
       scenario: scenario.name,
       description: scenario.description,
-      topology: `${scenario.servers} CDC server${scenario.servers > 1 ? 's' : ''} · 1 Connect worker`,
+      topology: `${scenario.servers} CDC server${scenario.servers > 1 ? 's' : ''} · 1 Connect worker (${scenario.delivery})`,
       load: describeLoad(options.load),
       durationMs,
       requests: entries.length + refusals.length,

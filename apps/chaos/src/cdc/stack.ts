@@ -4,20 +4,34 @@ import { loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/inf
 import pg from 'pg';
 
 /**
+ * How the relay delivers: at least once (Connect's default: offsets flushed every second, a crash
+ * replays what came after), or exactly once (KIP-618: records and offsets in one Kafka transaction).
+ */
+export type Delivery = 'at-least-once' | 'exactly-once';
+
+export const deliveries: readonly Delivery[] = ['at-least-once', 'exactly-once'];
+
+/**
  * Where the change-data-capture scenarios run: a Kafka node and a PostgreSQL of their own (under
- * `.stack/chaos-cdc`, on other ports), and a Connect worker of its own (its own port, group and
- * internal topics, the stack's downloads). They crash all three, and nothing else uses them; the
- * stack's services go on serving everyone else. The schema registry is the stack's, never faulted.
+ * `.stack/chaos-cdc`, on other ports), and a Connect worker of their own per delivery (its own port,
+ * group and internal topics, the stack's downloads). They crash all of them, and nothing else uses
+ * them; the stack's services go on serving everyone else. The schema registry is the stack's, never
+ * faulted.
  */
 export interface CdcStacks {
   /** The Kafka node and PostgreSQL. */
   readonly services: StackConfig;
-  /** The Connect worker, bootstrapped to that Kafka node. */
-  readonly connect: StackConfig;
+  /** The Connect workers, bootstrapped to that Kafka node. */
+  readonly workers: { readonly [D in Delivery]: StackConfig };
 }
 
 export function cdcStackConfigs(stack: StackConfig, env: NodeJS.ProcessEnv = process.env): CdcStacks {
   const kafka = { KAFKA_BROKERS: env.CHAOS_CDC_KAFKA_BROKERS ?? '127.0.0.1:29092', KAFKA_NODES: '1' };
+  const worker = (url: string, exactlyOnce: boolean) =>
+    loadStackConfig(
+      { ...env, ...kafka, OURO_STACK_DIR: stack.stateDir, KAFKA_CONNECT_URL: url, CONNECT_EXACTLY_ONCE: String(exactlyOnce) },
+      stack.root,
+    );
   return {
     services: loadStackConfig(
       {
@@ -28,31 +42,34 @@ export function cdcStackConfigs(stack: StackConfig, env: NodeJS.ProcessEnv = pro
       },
       stack.root,
     ),
-    connect: loadStackConfig(
-      { ...env, ...kafka, OURO_STACK_DIR: stack.stateDir, KAFKA_CONNECT_URL: env.CHAOS_CDC_CONNECT_URL ?? 'http://127.0.0.1:28086' },
-      stack.root,
-    ),
+    workers: {
+      'at-least-once': worker(env.CHAOS_CDC_CONNECT_URL ?? 'http://127.0.0.1:28086', false),
+      'exactly-once': worker(env.CHAOS_CDC_EXACTLY_ONCE_CONNECT_URL ?? 'http://127.0.0.1:28087', true),
+    },
   };
 }
 
 /**
- * Brings the three up (Kafka before Connect, which keeps its state there) and removes any connector
- * an interrupted run left behind on the worker, with its replication slot: it would come back with
- * the worker and read a slot nobody needs.
+ * Brings Kafka and PostgreSQL up, then the workers the scenarios need (Connect keeps its state in
+ * Kafka), and removes any connector an interrupted run left behind on them, with its replication
+ * slot: it would come back with the worker and read a slot nobody needs.
  */
-export async function cdcStackUp(stacks: CdcStacks): Promise<void> {
+export async function cdcStackUp(stacks: CdcStacks, needed: readonly Delivery[]): Promise<void> {
   await stackUp(stacks.services, ['kafka', 'postgres']);
-  await stackUp(stacks.connect, ['connect']);
-  const connect = new KafkaConnect(stacks.connect.connect.url);
   const pool = new pg.Pool({ connectionString: stacks.services.postgres.url, max: 1 });
   try {
-    for (const stale of await connect.connectors()) await removeOutboxConnector({ connect, pool }, stale);
+    for (const delivery of needed) {
+      await stackUp(stacks.workers[delivery], ['connect']);
+      const connect = new KafkaConnect(stacks.workers[delivery].connect.url);
+      for (const stale of await connect.connectors()) await removeOutboxConnector({ connect, pool }, stale);
+    }
   } finally {
     await pool.end();
   }
 }
 
+/** Stops every worker this stack started, then Kafka and PostgreSQL. */
 export async function cdcStackDown(stacks: CdcStacks): Promise<void> {
-  await stackDown(stacks.connect, ['connect']);
+  for (const delivery of deliveries) await stackDown(stacks.workers[delivery], ['connect']);
   await stackDown(stacks.services, ['kafka', 'postgres']);
 }
