@@ -118,8 +118,7 @@ afterAll(async () => {
 describe('reconcileOutbox, against the real stores', () => {
   it('reads the rows and the published events as they are, and names each order that breaks an invariant', async () => {
     // given four accepted orders: one published once, one twice (a replay), one never, one not stored
-    const schemaId = await register(`${topic}-value`, inferredSchema);type: SchemaType.AVRO, schema: JSON.stringify(inferredSchema) ,subject: `${topic}-value` ,
-    );
+    const schemaId = await register(`${topic}-value`, inferredSchema);
     const acceptedAt = Date.parse('2026-11-30T12:00:00.123Z');
     const [once, twice, never, ghost] = [order(acceptedAt), order(acceptedAt + 1), order(acceptedAt + 2), order(acceptedAt + 3)];
     await store(once, 'k-once');
