@@ -55,13 +55,13 @@ export async function awaitConnectorRunning(connect: KafkaConnect, name: string,
   );
 }
 
-/** Resolves once the connector and each of its tasks report PAUSED: from then on nothing more is published. */
-export async function awaitConnectorPaused(connect: KafkaConnect, name: string, { timeoutMs = 30_000 } = {}): Promise<void> {
+/** Resolves once the connector reports STOPPED and has no task left: from then on nothing reads its slot. */
+export async function awaitConnectorStopped(connect: KafkaConnect, name: string, { timeoutMs = 30_000 } = {}): Promise<void> {
   await pWaitFor(
     async () => {
       const status = await connect.connectorStatus(name);
-      return status?.connector.state === 'PAUSED' && status.tasks.length > 0 && status.tasks.every((task) => task.state === 'PAUSED');
+      return status?.connector.state === 'STOPPED' && status.tasks.length === 0;
     },
-    { interval: 200, timeout: { milliseconds: timeoutMs, message: `connector ${name} not paused after ${timeoutMs} ms` } },
+    { interval: 200, timeout: { milliseconds: timeoutMs, message: `connector ${name} not stopped after ${timeoutMs} ms` } },
   );
 }

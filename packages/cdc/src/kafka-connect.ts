@@ -40,7 +40,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Kafka Connect's REST API, the part Ouro uses: create or update, read the status, pause and resume, delete. */
+/** Kafka Connect's REST API, the part Ouro uses: create or update, read the status, stop and resume, delete. */
 export class KafkaConnect {
   private readonly requestTimeoutMs: number;
   private readonly rebalanceRetryMs: number;
@@ -72,15 +72,15 @@ export class KafkaConnect {
   }
 
   /**
-   * Pauses the connector: its task stops handing records to Kafka, and Debezium stops confirming
-   * positions to its slot, so PostgreSQL keeps the WAL from there on. Connect pauses asynchronously:
-   * the status says when it has.
+   * Stops the connector (KIP-875): its task shuts down and lets go of the replication slot, whose
+   * position stays where the connector last confirmed it, so PostgreSQL keeps the WAL from there
+   * on. Its configuration and offsets stay. Connect stops asynchronously: the status says when it has.
    */
-  async pauseConnector(name: string): Promise<void> {
-    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/pause`);
+  async stopConnector(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/stop`);
   }
 
-  /** Resumes a paused connector where it stopped. */
+  /** Starts a stopped (or paused) connector again, from its last committed offset. */
   async resumeConnector(name: string): Promise<void> {
     await this.request('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
   }

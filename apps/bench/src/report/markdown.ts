@@ -73,7 +73,7 @@ export function cdcLines({ catchUp, connect, serverPeakRssMb }: CdcSummary): str
   return [
     '## Change data capture: the relay and its JVM',
     '',
-    `- Backlog of ${catchUp.events.toLocaleString('en')} outbox rows, written while the connector was paused (its slot then held ${catchUp.walHeldMb} MB of WAL), published in ${catchUp.seconds} s after it resumed: **${catchUp.eventsPerSecond} events/s**.`,
+    `- Backlog of ${catchUp.events.toLocaleString('en')} outbox rows, written while the connector was stopped (its slot then held ${catchUp.walHeldMb} MB of WAL), published in ${catchUp.seconds} s from its resumption (its task's start included): **${catchUp.eventsPerSecond} events/s**.`,
     `- Peak RSS (VmHWM) of the Kafka Connect worker (one JVM, \`-Xmx${connect.heap}\`): ${connect.peakRssMbUnderLoad} MB after the load, ${connect.peakRssMb} MB after the catch-up.`,
     `- Peak RSS (VmHWM) of the CDC server (Node): ${serverPeakRssMb} MB.`,
   ];

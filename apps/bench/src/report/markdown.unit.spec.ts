@@ -52,7 +52,7 @@ describe('evaluateTargets', () => {
 });
 
 describe('cdcLines', () => {
-  it('reports the relay’s catch-up with the WAL its paused slot held, and the Connect JVM’s peak beside its heap limit', () => {
+  it('reports the relay’s catch-up with the WAL its stopped slot held, and the Connect JVM’s peak beside its heap limit', () => {
     const text = cdcLines({
       catchUp: { events: 20_000, seconds: 4, eventsPerSecond: 5_000, walHeldMb: 12.5 },
       connect: { peakRssMbUnderLoad: 400, peakRssMb: 450, heap: '512m' },

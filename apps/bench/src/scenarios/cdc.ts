@@ -1,11 +1,12 @@
 // The CDC baseline measured as the others are: the command API at the same offered rates, end to end
-// at Ouro's rates (which include the polling outbox's), then what only change data capture has: a backlog of outbox rows relayed by
-// a connector that was paused while they were written (catch-up), and the Connect JVM's memory.
+// at Ouro's rates (which include the polling outbox's). Then what only change data capture has: a
+// backlog of outbox rows written while the connector was stopped, relayed once it resumes (catch-up,
+// its task's start included), and the Connect JVM's memory.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  awaitConnectorPaused,
   awaitConnectorRunning,
+  awaitConnectorStopped,
   deleteOutboxRows,
   insertOutboxRows,
   KafkaConnect,
@@ -166,9 +167,9 @@ export async function measureCdc({
     const serverPeakRssMb = peakRssMb(server.pid);
     say(`  peak RSS: Connect worker (JVM, -Xmx${stack.connect.heap}) ${peakRssMbUnderLoad} MB, CDC server ${serverPeakRssMb} MB`);
 
-    say(`catch-up · ${cdcServerName} · ${plan.backlog.toLocaleString('en')} outbox rows written while the connector is paused`);
-    await connect.pauseConnector(name);
-    await awaitConnectorPaused(connect, name);
+    say(`catch-up · ${cdcServerName} · ${plan.backlog.toLocaleString('en')} outbox rows written while the connector is stopped`);
+    await connect.stopConnector(name);
+    await awaitConnectorStopped(connect, name);
     const before = await publishedCount(admin, topic);
     for (let written = 0; written < plan.backlog; written += backlogChunk) {
       const rows = backlogRows(Math.min(backlogChunk, plan.backlog - written));
@@ -187,7 +188,7 @@ export async function measureCdc({
       }
     }
     const walHeldMb = mb((await replicationSlot(pool, replicationNames(name).slot))?.retainedWalBytes ?? 0);
-    say(`  backlog written; the paused connector's slot holds ${walHeldMb} MB of WAL`);
+    say(`  backlog written; the stopped connector's slot holds ${walHeldMb} MB of WAL`);
     const from = performance.now();
     await connect.resumeConnector(name);
     await awaitConnectorRunning(connect, name);
