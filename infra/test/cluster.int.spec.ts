@@ -113,6 +113,32 @@ describe('a Kafka cluster of three nodes (stack up --brokers 3)', () => {
     expect(await highWatermark(topic)).toBe(3);
   }, 180_000);
 
+  it('connects a new client whose first bootstrap broker takes connections but never answers', async () => {
+    // given a topic kept on brokers 2 and 3 only
+    const topic = uniqueName('hung-seed');
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [2, 3] }] }] });
+    // and a link on which broker 1 accepts connections and answers nothing, as a paused or hung broker does
+    const link = await KafkaLink.open(config);
+    link.nodes[0]?.set({ kind: 'partitioned' });
+    // when a new producer starts with broker 1 first in its bootstrap list (kafkajs tries the list in order)
+    const timeouts = { connectionTimeout: 1_000, requestTimeout: 30_000 };
+    const fresh = new Kafka({ ...clientConfig, ...timeouts, clientId: 'ouro-hung-seed', brokers: link.brokers }).producer();
+    try {
+      const started = Date.now();
+      await fresh.connect();
+      const connectedAfterMs = Date.now() - started;
+      await fresh.send({ topic, acks: -1, messages: [{ value: 'through another broker' }] });
+
+      // then it gave up on broker 1 once its first request had waited the connection timeout (not
+      // the request timeout, 30 times longer), connected through another broker, and wrote
+      expect(connectedAfterMs).toBeLessThan(timeouts.requestTimeout / 2);
+      expect(await highWatermark(topic)).toBe(1);
+    } finally {
+      await fresh.disconnect();
+      await link.close();
+    }
+  }, 60_000);
+
   it('writes every message of a send across partitions when a leader dies mid-request and its partition moves to a broker that already answered', async () => {
     // given a topic whose partition 0 is led by broker 1 and partition 1 by broker 2, with broker 1
     // the only other copy of partition 1: when broker 2 dies, partition 1 moves to broker 1

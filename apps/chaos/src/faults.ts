@@ -11,6 +11,11 @@ export interface FaultContext {
   readonly injected: (fault: string) => void;
   /** Records that a fault healed: from now on the apps must come back within the liveness bounds. */
   readonly healed: (fault: string) => void;
+  /**
+   * Records a fault the deployment is built to ride through (one node of a three-node cluster
+   * lost): the apps must be back within the liveness bounds while it lasts, not only once it heals.
+   */
+  readonly riding: (fault: string) => void;
 }
 
 /** A fault from start to heal: it injects, waits as long as the fault lasts, heals, and says so. */
@@ -93,11 +98,13 @@ export const crashAndRestart =
     healed(`crash ${target} ${downMs / 1000} s`);
   };
 
-export const crash =
+/** One node of a cluster crashed and left down: the two left keep the cluster going, and the apps with it. */
+export const crashNode =
   (target: FaultTarget): Fault =>
-  async ({ stack, injected }) => {
+  async ({ stack, injected, riding }) => {
     await crashService(stack, target);
     injected(`crash ${target}`);
+    riding(`${target} down`);
   };
 
 export const restart =

@@ -1,10 +1,10 @@
 import type { Topology } from './deployment.js';
 import {
   addProcessor,
-  crash,
   crashAndRestart,
   crashApi,
   crashCoordinatorAtCommit,
+  crashNode,
   crashProcessor,
   degradeLink,
   type Fault,
@@ -152,6 +152,6 @@ export const scenarios: readonly Scenario[] = [
     description: 'three brokers, two order-api and three processors; one broker SIGKILLed under load, restarted later',
     topology: { apis: 2, processors: 3 },
     cluster: true,
-    steps: [at(0.3, crash('kafka-2')), at(0.7, restart('kafka-2'))],
+    steps: [at(0.3, crashNode('kafka-2')), at(0.7, restart('kafka-2'))],
   },
 ];
