@@ -4,7 +4,7 @@ import { eventually, uniqueName } from '@ouro/testing';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '../src/config.js';
-import { crashService, startService } from '../src/faults.js';
+import { crashService, pauseService, resumeService, startService } from '../src/faults.js';
 import { kafkaAddresses, kafkaClusterDir } from '../src/kafka-cluster.js';
 import { KafkaLink } from '../src/links/kafka-link.js';
 import { stackReset, stackUp } from '../src/stack.js';
@@ -112,6 +112,21 @@ describe('a Kafka cluster of three nodes (stack up --brokers 3)', () => {
     await send(topic, 'after');
     expect(await highWatermark(topic)).toBe(3);
   }, 180_000);
+
+  it('pauses a node, which then takes connections and answers nothing, and resumes it', async () => {
+    const nodeThree = { ...clientConfig, retry: { retries: 0 }, connectionTimeout: 1_000, brokers: [kafkaAddresses(config)[2] ?? ''] };
+    pauseService(config, 'kafka-3');
+    try {
+      const frozen = new Kafka({ ...nodeThree, clientId: 'ouro-paused' }).admin();
+      await expect(frozen.connect()).rejects.toThrow(/timed out/);
+    } finally {
+      resumeService(config, 'kafka-3');
+    }
+    const thawed = new Kafka({ ...nodeThree, clientId: 'ouro-resumed' }).admin();
+    await thawed.connect();
+    expect((await thawed.describeCluster()).brokers.length).toBeGreaterThan(0);
+    await thawed.disconnect();
+  });
 
   it('connects a new client whose first bootstrap broker takes connections but never answers', async () => {
     // given a topic kept on brokers 2 and 3 only

@@ -1,5 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { crashService, type FaultTarget, type KafkaApi, type LinkState, type StackConfig, startService } from '@ouro/infra';
+import {
+  crashService,
+  type FaultTarget,
+  type KafkaApi,
+  type LinkState,
+  pauseService,
+  resumeService,
+  type StackConfig,
+  startService,
+} from '@ouro/infra';
 import type { Deployment, Links } from './deployment.js';
 
 /** What a fault can reach: the apps, the stack's services, the links between them. */
@@ -105,6 +114,21 @@ export const crashNode =
     await crashService(stack, target);
     injected(`crash ${target}`);
     riding(`${target} down`);
+  };
+
+/**
+ * One node of a cluster frozen (SIGSTOP) for `ms`: it keeps its connections and answers nothing,
+ * as in a long GC pause. The others fence it and carry on; resumed, it finds itself fenced.
+ */
+export const pauseNode =
+  (target: FaultTarget, ms: number): Fault =>
+  async ({ stack, injected, riding, healed }) => {
+    pauseService(stack, target);
+    injected(`pause ${target} ${ms / 1000} s`);
+    riding(`${target} paused`);
+    await sleep(ms);
+    resumeService(stack, target);
+    healed(`resume ${target}`);
   };
 
 export const restart =

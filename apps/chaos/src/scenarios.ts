@@ -10,6 +10,7 @@ import {
   type Fault,
   loseKafkaReplies,
   pauseApi,
+  pauseNode,
   removeProcessor,
   restart,
   zombieProcessor,
@@ -153,5 +154,12 @@ export const scenarios: readonly Scenario[] = [
     topology: { apis: 2, processors: 3 },
     cluster: true,
     steps: [at(0.3, crashNode('kafka-2')), at(0.7, restart('kafka-2'))],
+  },
+  {
+    name: 'cluster-broker-pause',
+    description: 'three brokers, two order-api and three processors; one broker frozen (SIGSTOP) for 25 s under load, then resumed',
+    topology: { apis: 2, processors: 3 },
+    cluster: true,
+    steps: [at(0.3, pauseNode('kafka-1', 25_000))],
   },
 ];
