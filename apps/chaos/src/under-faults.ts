@@ -4,10 +4,14 @@ import type { LivenessMonitor } from './liveness.js';
 import type { LoadGenerator, Refusal } from './load.js';
 import type { Progress } from './progress.js';
 
-/** Where a fault says what it did: each is recorded, and each heal starts its liveness check. */
+/**
+ * Where a fault says what it did: each is recorded, and each heal starts its liveness check, as
+ * does a fault the deployment rides through (the apps must be back while it lasts).
+ */
 export interface FaultHooks {
   readonly injected: (fault: string) => void;
   readonly healed: (fault: string) => void;
+  readonly riding: (fault: string) => void;
 }
 
 /** One fault of a schedule: when, as a fraction of the load's duration, and what, given the hooks. */
@@ -55,6 +59,10 @@ export async function runUnderFaults({
     healed: (fault) => {
       liveness.healed(fault);
       progress.note(`  ${label}: healed: ${fault}`);
+    },
+    riding: (fault) => {
+      liveness.healed(fault);
+      progress.note(`  ${label}: riding through: ${fault}`);
     },
   };
   const started = Date.now();

@@ -12,5 +12,6 @@ export {
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { type LoggedLine, loggedLines, waitForLog } from './logs.js';
+export { sourceVersion } from './source-version.js';
 export { stackEnv } from './stack-env.js';
 export { uniqueName } from './unique-name.js';
