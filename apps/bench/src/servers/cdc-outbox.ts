@@ -12,7 +12,7 @@
 // attempt placed and is answered with it, and writes no second event.
 //
 // The connector is not this server's business (an operator deploys it): `deployCdcRelay` in
-// ../cdc/relay.ts, once this server has made its tables.
+// ../cdc/baseline.ts, once this server has made its tables.
 
 import { createOutboxTable, deleteOutboxRows, insertOutboxRows } from '@ouro/cdc';
 import { loadConnections } from '@ouro/config';
