@@ -151,7 +151,7 @@ try {
       });
       cdcResults.push(result);
       progress.note(
-        `${result.ok ? '✓' : '✗'} ${scenario.name}: ${result.accepted} accepted, ${result.faults.length} faults, lost ${result.lost}, duplicated ${result.duplicated} (${result.duplicateRecords} extra records), converged in ${result.convergeMs === null ? 'never' : `${(result.convergeMs / 1000).toFixed(1)} s`}`,
+        `${result.ok ? '✓' : '✗'} ${scenario.name}: ${result.accepted} accepted, ${result.shed} shed, ${result.faults.length} faults, lost ${result.lost}, duplicated ${result.duplicated} (${result.duplicateRecords} extra records), converged in ${result.convergeMs === null ? 'never' : `${(result.convergeMs / 1000).toFixed(1)} s`}`,
       );
       if (!result.ok) {
         for (const failure of result.livenessFailures) console.error(`liveness: ${failure}`);

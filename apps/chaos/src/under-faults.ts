@@ -68,10 +68,10 @@ export async function runUnderFaults({
   const started = Date.now();
   load.start();
   const ticker = setInterval(() => {
-    const { accepted, inFlight, retries, unresolved, refused } = load.progress;
+    const { accepted, inFlight, retries, unresolved, refused, shed } = load.progress;
     const elapsed = ((Date.now() - started) / 1000).toFixed(0);
     progress.update(
-      `  ${label}  ${elapsed}/${durationMs / 1000}s  accepted ${accepted}  in flight ${inFlight}  retries ${retries}  unresolved ${unresolved}  refused ${refused}  faults ${faults.length}`,
+      `  ${label}  ${elapsed}/${durationMs / 1000}s  accepted ${accepted}  in flight ${inFlight}  retries ${retries}  unresolved ${unresolved}  refused ${refused}  shed ${shed}  faults ${faults.length}`,
     );
   }, 250);
   try {

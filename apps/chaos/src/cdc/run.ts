@@ -35,6 +35,8 @@ export interface CdcScenarioResult {
   readonly unresolved: number;
   readonly refused: number;
   readonly retries: number;
+  /** Requests never sent: they fell due while the client held its most requests at once. */
+  readonly shed: number;
   readonly faults: readonly string[];
   readonly faultErrors: readonly string[];
   readonly lost: number;
@@ -156,6 +158,7 @@ export async function runCdcScenario(scenario: CdcScenario, options: CdcRunOptio
       unresolved: entries.filter((entry) => entry.outcome === 'unresolved').length,
       refused: refusals.length,
       retries: load.progress.retries,
+      shed: load.progress.shed,
       faults,
       faultErrors,
       lost: count('lost'),
