@@ -91,7 +91,7 @@ function traceHeaders(headers: IHeaders): IHeaders {
 }
 
 /**
- * One chunk of one partition: one PostgreSQL statement, then the OrderCreated records to emit.
+ * One transaction's chunk (of one partition group, each partition's commands in order): one PostgreSQL statement, then the OrderCreated records to emit.
  * A command that breaks a domain rule is refused (and dead-lettered by the runtime), never stored.
  */
 export function handleOrders({
@@ -191,7 +191,7 @@ export function recordDeadLetters({ db, cache }: Pick<OrderHandlerDeps, 'db' | '
 }
 
 /**
- * When a partition is verified (assigned, or after a failure): finishes what a member committed to
+ * When a partition's group is verified (assigned, or after a failure): finishes what a member committed to
  * Kafka but did not get to record: the committed cache entries of the orders its commands created
  * from the watermark up to the committed offset, then the watermark itself. Without it those orders
  * would stay pending in the cache, and a later rewind of the group would announce them again.
