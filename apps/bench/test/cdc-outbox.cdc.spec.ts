@@ -29,7 +29,9 @@ async function placeOrder(idempotencyKey?: string): Promise<{ status: number; or
     headers: { 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, ...((await response.json()) as { orderId: string; acceptedAt: string }) };
+  // The body says `status: 'pending'`: the HTTP status goes last, or the body's would hide it.
+  const { orderId, acceptedAt } = (await response.json()) as { orderId: string; acceptedAt: string };
+  return { status: response.status, orderId, acceptedAt };
 }
 
 const eventsOf = async (orderId: string) => (await readToEnd(kafka, topic)).filter((record) => record.key === orderId);

@@ -1,5 +1,11 @@
 export { apicurioV2Url, avroConverterConfig, UnsupportedRegistry } from './avro-converter.js';
-export { awaitConnectorRunning, awaitConnectorStopped, ConnectorFailed, ConnectorNotRunning } from './await-connector.js';
+export {
+  awaitConnectorGone,
+  awaitConnectorRunning,
+  awaitConnectorStopped,
+  ConnectorFailed,
+  ConnectorNotRunning,
+} from './await-connector.js';
 export { type ConnectorHealth, type ConnectorState, type ConnectorStatus, connectorHealth, type WorkerState } from './connector-status.js';
 export {
   type ConnectorConfig,
