@@ -24,9 +24,13 @@ import { serveOrders } from './server.js';
 
 const tables = cdcTables(process.env);
 const pool = new pg.Pool({ connectionString: loadConnections().databaseUrl, max: 20 });
-// An idle connection cut by a restart of PostgreSQL is reported here, and dropped by the pool:
-// unheard, the event would end the process.
-pool.on('error', (error) => console.error(JSON.stringify({ level: 40, msg: 'idle PostgreSQL connection lost', err: error.message })));
+// A connection cut by a restart of PostgreSQL emits 'error' on its client; unheard, the event ends
+// the process. The pool hears its idle clients' (and drops them); a client checked out by a request
+// has only this listener, and its request fails and releases it as broken.
+const connectionLost = (error: Error) =>
+  console.error(JSON.stringify({ level: 40, msg: 'PostgreSQL connection lost', err: error.message }));
+pool.on('error', connectionLost);
+pool.on('connect', (client) => client.on('error', connectionLost));
 await createOrderTable(pool, tables.orders, { idempotent: true });
 await createOutboxTable(pool, tables.outbox);
 
