@@ -141,7 +141,10 @@ export function renderPatternFigures(bench: BenchRun, chaos: readonly ChaosRun[]
   ];
   const sources = [
     `- Benchmark: \`${bench.command}\` at commit \`${bench.commit}\`, ${bench.date}.`,
-    ...chaos.map((run) => `- Faults: \`${run.command}\`${run.commit ? ` at commit \`${run.commit}\`` : ''}, started ${run.startedAt}.`),
+    ...chaos.map(
+      (run) =>
+        `- Faults: \`${run.command}\` ${run.commit ? `at commit \`${run.commit}\`` : '(its file records no commit)'}, started ${run.startedAt}.`,
+    ),
   ];
   return [...table, '', 'Sources:', '', ...sources].join('\n');
 }

@@ -90,7 +90,9 @@ describe('renderPatternFigures', () => {
   it('names every run it comes from, with its command and commit', () => {
     expect(figures).toContain('- Benchmark: `npm run bench -- --quick` at commit `abc1234`, 2026-11-30T15:30:00.000Z.');
     expect(figures).toContain('- Faults: `npm run chaos -- --record` at commit `def5678`, started 2026-11-30T13:45:48.215Z.');
-    expect(figures).toContain('- Faults: `npm run chaos -- --scenario cdc-connect-crash`, started 2026-11-30T15:40:00.000Z.');
+    expect(figures).toContain(
+      '- Faults: `npm run chaos -- --scenario cdc-connect-crash` (its file records no commit), started 2026-11-30T15:40:00.000Z.',
+    );
   });
 
   it('marks a failed fault run instead of summing it away', () => {
