@@ -23,6 +23,9 @@ export interface OrderHandlerDeps {
   readonly commandsTopic: string;
   readonly eventsTopic: string;
   readonly logger: Logger;
+  /** Called once per order announced, with the seconds from its acceptance to the commit that announced it. */
+  readonly fresh?: (seconds: number) => void;
+  readonly clock?: () => number;
 }
 
 type Command = InputMessage<OrderCreationRequested>;
@@ -60,6 +63,11 @@ export function shouldAnnounce(row: OrderRow | undefined, command: Pick<Command,
   );
 }
 
+/**
+ * OrderCreated carries its command's trace context, so a consumer of the events links into the
+ * order's own trace. The Kafka instrumentation injects context into what a producer's `send` and
+ * `sendBatch` write, but not into what a transaction writes: this copy is not done twice.
+ */
 function traceHeaders(headers: IHeaders): IHeaders {
   const carried: IHeaders = {};
   for (const name of [headerNames.traceparent, headerNames.tracestate]) {
@@ -79,6 +87,8 @@ export function handleOrders({
   encodeCreated,
   commandsTopic,
   eventsTopic,
+  fresh,
+  clock = Date.now,
 }: OrderHandlerDeps): BatchHandler<OrderCreationRequested> {
   return async (received) => {
     const rejected: { message: Command; error: string }[] = [];
@@ -123,6 +133,7 @@ export function handleOrders({
       })),
     );
 
+    let measured = false;
     return {
       records,
       rejected,
@@ -130,6 +141,14 @@ export function handleOrders({
       // idempotent. The cache first: a row marked announced is one whose cache entry is settled, so a
       // next owner completing unannounced rows (completeBookkeeping) settles every cache entry left.
       afterCommit: async () => {
+        // Freshness is measured here, the first time this step runs: the transaction that announced
+        // these orders has committed (OrderCreated is visible), the cache is not updated yet. A retry
+        // of this step (Redis or PostgreSQL down) does not count them again.
+        if (fresh && !measured) {
+          measured = true;
+          const now = clock();
+          for (const { row } of announce) fresh((now - row.acceptedAt.getTime()) / 1000);
+        }
         await cache.markCommitted([...stored.values()].map(({ row }) => orderViewFrom(row)));
         await markAnnounced(
           db,

@@ -1,0 +1,66 @@
+import { context, type Link, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, type TextMapGetter, trace, type Tracer } from '@opentelemetry/api';
+import type { ChunkInfo, ProcessorObserver } from '@ouro/messaging';
+import type { IHeaders } from 'kafkajs';
+
+const headerGetter: TextMapGetter<IHeaders> = {
+  get: (carrier, key) => {
+    const value = carrier[key];
+    if (value === undefined) return undefined;
+    return Array.isArray(value) ? value.map(String) : value.toString();
+  },
+  keys: (carrier) => Object.keys(carrier),
+};
+
+/** A link to each message's own trace (the request that placed its order), naming the order and where it sits. */
+function linksOf(chunk: ChunkInfo): Link[] {
+  return chunk.messages.flatMap(({ headers, offset, key }) => {
+    const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers, headerGetter));
+    if (!spanContext) return [];
+    return [{ context: spanContext, attributes: { 'messaging.kafka.offset': Number(offset), 'ouro.order.id': key ?? '' } }];
+  });
+}
+
+/**
+ * One span per attempt at a chunk (`process <topic>`): what the runtime does inside it (the
+ * PostgreSQL statements, the Kafka transaction that writes OrderCreated) are its children, through
+ * the instrumentations. A chunk holds many orders, each with its own trace, so it is linked to each
+ * message's trace (messaging conventions for batch consumers) instead of being a child of one.
+ */
+export function tracingObserver(tracer: Tracer = trace.getTracer('@ouro/order-processor')): ProcessorObserver {
+  return {
+    around: <R>(chunk: ChunkInfo, run: () => Promise<R>): Promise<R> => {
+      const offsets = chunk.messages.map(({ offset }) => Number(offset));
+      const span = tracer.startSpan(
+        `process ${chunk.topic}`,
+        {
+          kind: SpanKind.CONSUMER,
+          links: linksOf(chunk),
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'process',
+            'messaging.operation.name': 'process',
+            'messaging.destination.name': chunk.topic,
+            'messaging.destination.partition.id': String(chunk.partition),
+            'messaging.batch.message_count': chunk.messages.length,
+            'ouro.kafka.offset.first': offsets[0] ?? -1,
+            'ouro.kafka.offset.last': offsets[offsets.length - 1] ?? -1,
+            'ouro.order.ids': chunk.messages.map(({ key }) => key ?? ''),
+          },
+        },
+        context.active(),
+      );
+      return context.with(trace.setSpan(context.active(), span), run).then(
+        (result) => {
+          span.end();
+          return result;
+        },
+        (error: unknown) => {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+          span.end();
+          throw error;
+        },
+      );
+    },
+  };
+}
