@@ -72,14 +72,27 @@ export function sendProblem(problem: HttpProblem, request: FastifyRequest, reply
     });
 }
 
-/** One mapper from every error to RFC 9457 problem+json. */
+const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/** The methods this path answers (by the routes registered), for a 405's `Allow`. */
+function allowedMethods(app: FastifyInstance, url: string): string[] {
+  const path = url.split('?')[0] ?? url;
+  return methods.filter((method) => app.findRoute({ method, url: path }) !== null);
+}
+
+/** One mapper from every error to RFC 9457 problem+json; a known path asked with another method is 405, with `Allow`. */
 export const problemDetails = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) request.log.error({ err: error }, problem.title);
     return sendProblem(problem, request, reply);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(new HttpProblem(404, 'route-not-found', 'Not found', `no route ${request.method} ${request.url}`), request, reply),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods(app, request.url);
+    const problem =
+      allowed.length > 0
+        ? new HttpProblem(405, 'method-not-allowed', 'Method not allowed', `${request.method} is not answered on this path`, {}, { allow: allowed.join(', ') })
+        : new HttpProblem(404, 'route-not-found', 'Not found', `no route ${request.method} ${request.url}`);
+    return sendProblem(problem, request, reply);
+  });
 });
