@@ -79,9 +79,10 @@ function ensureDependencies() {
  * workspace's binaries on PATH (turbo looks for the package manager there). Ctrl-C reaches the child
  * directly (same process group), so we only wait; other signals are passed on.
  */
-function run(entry, args = []) {
+function run(entry, args = [], preload = []) {
   const path = [join(toolsDir, 'node_modules/.bin'), join(root, 'node_modules/.bin'), process.env.PATH].join(':');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], {
+  const imports = [...preload].flatMap((module) => ['--import', join(root, module)]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports, join(root, entry), ...args], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, PATH: path },
@@ -108,6 +109,10 @@ const commands = {
   chaos: 'apps/chaos/src/main.ts',
 };
 
+// `.env` (see .env.example) for every command and what it starts; a variable already set wins.
+const envFile = join(root, '.env');
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+
 const [command, ...args] = process.argv.slice(2);
 const script = commands[command];
 if (!script && !apps[command]) {
@@ -116,4 +121,6 @@ if (!script && !apps[command]) {
 }
 ensurePnpm();
 ensureDependencies();
-run(script ?? `apps/${apps[command]}/src/main.ts`, args);
+// An app runs with its instrumentation loaded first (tracing, off unless OTEL_TRACES_EXPORTER is set).
+if (script) run(script, args);
+else run(`apps/${apps[command]}/src/main.ts`, args, [`apps/${apps[command]}/src/instrumentation.ts`]);

@@ -27,7 +27,8 @@ const down = async () => {
 async function appWithChecks(checks: Record<string, Pick<ReadinessCheck, 'check' | 'required'>>) {
   return buildApp({
     compose: async (app) => {
-      for (const [name, { check, required }] of Object.entries(checks)) app.readiness.add(name, { check, required, whileDown: `${name} is down` });
+      for (const [name, { check, required }] of Object.entries(checks))
+        app.readiness.add(name, { check, required, whileDown: `${name} is down` });
     },
   });
 }

@@ -26,7 +26,10 @@ export function instrumentations(): Instrumentation[] {
       // The registry client's calls outside a trace (start-up, readiness) would each be a trace of one span.
       requireParentforOutgoingSpans: true,
     }),
-    new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (route: { url: string }) => unTraced.has(pathOf(route.url)) }),
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      ignorePaths: (route: { url: string }) => unTraced.has(pathOf(route.url)),
+    }),
     new KafkaJsInstrumentation(),
     new PgInstrumentation({ requireParentSpan: true }),
     new IORedisInstrumentation({ requireParentSpan: true }),

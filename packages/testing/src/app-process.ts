@@ -41,8 +41,14 @@ export interface StartOptions {
  * Runs an app as its own process, as `npm start` does, so tests can kill it for real (SIGKILL
  * included). Resolves once it reports ready: order-api listening, order-processor in its group.
  */
-export function startApp(name: AppName, env: Readonly<Record<string, string>>, options: StartOptions = {}): Promise<RunningApp> {
-  return startScript(name, resolve(root, 'apps', name, 'src/main.ts'), env, isReady[name], options);
+export function startApp(
+  name: AppName,
+  env: Readonly<Record<string, string>>,
+  { nodeOptions = [], ...options }: StartOptions = {},
+): Promise<RunningApp> {
+  // Its instrumentation right after tsx, as `npm start` loads it: tracing hooks the libraries before the app imports them.
+  const command = [process.execPath, ...nodeOptions, '--import', 'tsx', '--import', resolve(root, 'apps', name, 'src/instrumentation.ts')];
+  return startCommand(name, [...command, resolve(root, 'apps', name, 'src/main.ts')], env, isReady[name], options);
 }
 
 /** Runs any TypeScript entry point as its own process; ready when `ready` recognises a JSON log line. */
@@ -74,7 +80,8 @@ export function startCommand(
   const [program = '', ...args] = command;
   const child: ChildProcess = spawn(program, args, {
     cwd,
-    env: { ...process.env, API_PORT: '0', LOG_LEVEL: 'info', ...env },
+    // Free ports: tests and chaos runs start several apps side by side.
+    env: { ...process.env, API_PORT: '0', PROCESSOR_HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -23,7 +23,12 @@ export const kafka = fp(
   async (app: FastifyInstance, { brokers, produceTimeoutMs, logger, sender }: KafkaPluginOptions) => {
     // A request waits for Kafka no longer than the produce timeout; kafkajs' own retries stay short,
     // so that a failed send is sent again, with a new producer, within that time.
-    const client = createKafka({ brokers, clientId: 'order-api', requestTimeout: produceTimeoutMs, retry: { retries: 2, initialRetryTime: 100 } });
+    const client = createKafka({
+      brokers,
+      clientId: 'order-api',
+      requestTimeout: produceTimeoutMs,
+      retry: { retries: 2, initialRetryTime: 100 },
+    });
     const batching =
       sender ??
       new BatchingProducer(() => client.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }), {
@@ -33,7 +38,11 @@ export const kafka = fp(
     const admin = client.admin();
     await Promise.all([admin.connect(), batching instanceof BatchingProducer ? batching.warm() : undefined]);
     app.decorate('commandSender', batching);
-    app.readiness.add('kafka', { check: () => admin.describeCluster(), required: true, whileDown: 'every order is refused (503 kafka-unavailable)' });
+    app.readiness.add('kafka', {
+      check: () => admin.describeCluster(),
+      required: true,
+      whileDown: 'every order is refused (503 kafka-unavailable)',
+    });
     app.addHook('onClose', async () => {
       await Promise.allSettled([batching instanceof BatchingProducer ? batching.close() : undefined, admin.disconnect()]);
     });

@@ -75,9 +75,15 @@ export const metrics = fp(
     app.addHook('onResponse', async (request, reply) => {
       const seconds = reply.elapsedTime / 1000;
       if (request.longPoll) waits.observe({ status: String(reply.statusCode) }, seconds);
-      else duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, seconds);
+      else
+        duration.observe(
+          { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+          seconds,
+        );
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(registry.contentType).send(await registry.metrics()),
+    );
   },
   { name: 'metrics' },
 );

@@ -91,7 +91,14 @@ export const problemDetails = fp(async (app: FastifyInstance) => {
     const allowed = allowedMethods(app, request.url);
     const problem =
       allowed.length > 0
-        ? new HttpProblem(405, 'method-not-allowed', 'Method not allowed', `${request.method} is not answered on this path`, {}, { allow: allowed.join(', ') })
+        ? new HttpProblem(
+            405,
+            'method-not-allowed',
+            'Method not allowed',
+            `${request.method} is not answered on this path`,
+            {},
+            { allow: allowed.join(', ') },
+          )
         : new HttpProblem(404, 'route-not-found', 'Not found', `no route ${request.method} ${request.url}`);
     return sendProblem(problem, request, reply);
   });

@@ -18,7 +18,11 @@ export interface RegistryPluginOptions {
 /** The schema registry: asked once at start for the command's schema id, which is then cached. */
 export const registry = fp(
   async (app: FastifyInstance, { url, commandsTopic }: RegistryPluginOptions) => {
-    const serde = await AvroSerde.forSubject<OrderCreationRequested>(createRegistry(url), subjectFor(commandsTopic), readSchema(schemaFiles.commands));
+    const serde = await AvroSerde.forSubject<OrderCreationRequested>(
+      createRegistry(url),
+      subjectFor(commandsTopic),
+      readSchema(schemaFiles.commands),
+    );
     app.decorate('commandSerde', serde);
     app.readiness.add('registry', {
       check: async () => {

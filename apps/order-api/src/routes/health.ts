@@ -25,7 +25,17 @@ async function probe(checks: ReadonlyMap<string, ReadinessCheck>, timeoutMs: num
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
-    { schema: { operationId: 'liveness', summary: 'Liveness: the process answers', tags: ['health'], response: { 200: { description: 'The process answers', content: { 'application/json': { schema: Health } } }, 503: problemResponse('This instance is shutting down', ['shutting-down'], { retryAfter: true }) } } },
+    {
+      schema: {
+        operationId: 'liveness',
+        summary: 'Liveness: the process answers',
+        tags: ['health'],
+        response: {
+          200: { description: 'The process answers', content: { 'application/json': { schema: Health } } },
+          503: problemResponse('This instance is shutting down', ['shutting-down'], { retryAfter: true }),
+        },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -40,7 +50,17 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'an Idempotency-Key), PostgreSQL (reads of orders not in the cache) and the registry are reported; one down makes ' +
           'the instance `degraded`, still ready. Kafka down: 503.',
         tags: ['health'],
-        response: { 200: { description: 'Ready (Kafka reachable); `degraded` names what else is down', content: { 'application/json': { schema: Ready } } }, 503: problemResponse('Kafka cannot be reached (this instance cannot accept orders), or it is shutting down', ['dependency-unavailable', 'shutting-down'], { retryAfter: true }) },
+        response: {
+          200: {
+            description: 'Ready (Kafka reachable); `degraded` names what else is down',
+            content: { 'application/json': { schema: Ready } },
+          },
+          503: problemResponse(
+            'Kafka cannot be reached (this instance cannot accept orders), or it is shutting down',
+            ['dependency-unavailable', 'shutting-down'],
+            { retryAfter: true },
+          ),
+        },
       },
     },
     async () => {

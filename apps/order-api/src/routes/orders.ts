@@ -89,9 +89,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
           200: { description: 'The order as known now', content: { 'application/json': { schema: Order } } },
           400: problemResponse('The id is not a UUID, or the query is not valid', ['invalid-request']),
           404: problemResponse('No such order (yet: a 202 is answered before the order is cached or stored)', ['order-not-found']),
-          503: problemResponse('Neither the cache nor PostgreSQL can answer, or this instance is shutting down', ['dependency-unavailable', 'shutting-down'], {
-            retryAfter: true,
-          }),
+          503: problemResponse(
+            'Neither the cache nor PostgreSQL can answer, or this instance is shutting down',
+            ['dependency-unavailable', 'shutting-down'],
+            {
+              retryAfter: true,
+            },
+          ),
         },
       },
     },

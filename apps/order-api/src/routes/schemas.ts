@@ -141,7 +141,11 @@ const headers = {
 };
 
 /** A documented error answer: problem+json, the problem types it can carry, and its headers. */
-export function problemResponse(description: string, codes: readonly ProblemCode[], extra: { retryAfter?: boolean; location?: boolean } = {}) {
+export function problemResponse(
+  description: string,
+  codes: readonly ProblemCode[],
+  extra: { retryAfter?: boolean; location?: boolean } = {},
+) {
   const answerHeaders = {
     ...(extra.retryAfter ? { 'retry-after': headers.retryAfter } : {}),
     ...(extra.location ? { location: headers.location } : {}),

@@ -48,15 +48,27 @@ export class ProcessorMetrics implements ProcessorObserver {
       labelNames: ['partition'],
       registers,
     });
-    this.assigned = new Gauge({ name: 'ouro_processor_assigned_partitions', help: 'Partitions of the commands topic this member holds', registers });
-    this.member = new Gauge({ name: 'ouro_processor_group_member', help: '1 while this member is in its consumer group, else 0', registers });
+    this.assigned = new Gauge({
+      name: 'ouro_processor_assigned_partitions',
+      help: 'Partitions of the commands topic this member holds',
+      registers,
+    });
+    this.member = new Gauge({
+      name: 'ouro_processor_group_member',
+      help: '1 while this member is in its consumer group, else 0',
+      registers,
+    });
     this.chunks = new Counter({ name: 'ouro_processor_chunks_total', help: 'Chunks committed (one Kafka transaction each)', registers });
     this.messages = new Counter({
       name: 'ouro_processor_orders_processed_total',
       help: 'Commands consumed and committed (stored, skipped as duplicates or dead-lettered)',
       registers,
     });
-    this.records = new Counter({ name: 'ouro_processor_records_written_total', help: 'Records written in committed transactions (OrderCreated and dead letters)', registers });
+    this.records = new Counter({
+      name: 'ouro_processor_records_written_total',
+      help: 'Records written in committed transactions (OrderCreated and dead letters)',
+      registers,
+    });
     this.transactions = new Counter({
       name: 'ouro_processor_transactions_total',
       help: 'Attempts by outcome: committed, or failed (its transaction, if begun, aborted; the chunk is retried)',
@@ -74,7 +86,12 @@ export class ProcessorMetrics implements ProcessorObserver {
       labelNames: ['kind'],
       registers,
     });
-    this.deadLetters = new Counter({ name: 'ouro_processor_dead_letters_total', help: 'Commands dead-lettered, by reason', labelNames: ['reason'], registers });
+    this.deadLetters = new Counter({
+      name: 'ouro_processor_dead_letters_total',
+      help: 'Commands dead-lettered, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
     this.chunkDuration = new Histogram({
       name: 'ouro_processor_chunk_duration_seconds',
       help: "From a chunk's first attempt to its commit",

@@ -1,4 +1,14 @@
-import { context, type Link, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, type TextMapGetter, trace, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  type Link,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import type { ChunkInfo, ProcessorObserver } from '@ouro/messaging';
 import type { IHeaders } from 'kafkajs';
 
