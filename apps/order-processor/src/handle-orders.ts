@@ -1,5 +1,5 @@
 import type { OrderCache } from '@ouro/cache';
-import { headers as headerNames, type OrderCreated, type OrderCreationRequested } from '@ouro/contracts';
+import type { OrderCreated, OrderCreationRequested } from '@ouro/contracts';
 import {
   type Database,
   failedViewFrom,
@@ -13,7 +13,6 @@ import {
 } from '@ouro/db';
 import { orderCreatedFrom, orderRuleViolation, totalCents } from '@ouro/domain';
 import type { BatchHandler, DeadLetter, InputMessage, Logger } from '@ouro/messaging';
-import type { IHeaders } from 'kafkajs';
 
 export interface OrderHandlerDeps {
   readonly db: Database;
@@ -64,21 +63,9 @@ export function shouldAnnounce(row: OrderRow | undefined, command: Pick<Command,
 }
 
 /**
- * OrderCreated carries its command's trace context, so a consumer of the events links into the
- * order's own trace. The Kafka instrumentation injects context into what a producer's `send` and
- * `sendBatch` write, but not into what a transaction writes: this copy is not done twice.
- */
-function traceHeaders(headers: IHeaders): IHeaders {
-  const carried: IHeaders = {};
-  for (const name of [headerNames.traceparent, headerNames.tracestate]) {
-    const value = headers[name];
-    if (value !== undefined) carried[name] = value;
-  }
-  return carried;
-}
-
-/**
- * One chunk of one partition: one PostgreSQL statement, then the OrderCreated records to emit.
+ * One chunk of one partition: one PostgreSQL statement, then the OrderCreated records to emit. Their
+ * trace context is the Kafka instrumentation's (each record's send span, in the chunk's trace, which
+ * links to each order's own trace), when tracing is on.
  * A command that breaks a domain rule is refused (and dead-lettered by the runtime), never stored.
  */
 export function handleOrders({
@@ -115,7 +102,7 @@ export function handleOrders({
       return shouldAnnounce(row, command) ? [{ command, row }] : [];
     });
     const records = await Promise.all(
-      announce.map(async ({ command, row }) => ({
+      announce.map(async ({ row }) => ({
         topic: eventsTopic,
         key: row.id,
         value: await encodeCreated(
@@ -129,7 +116,6 @@ export function handleOrders({
             requestEventId: row.requestEventId,
           }),
         ),
-        headers: traceHeaders(command.headers),
       })),
     );
 

@@ -25,7 +25,10 @@ declare module 'fastify' {
 }
 
 /** The readiness checks, one per dependency, added by the plugin that owns the client. */
-export const readiness = fp(async (app: FastifyInstance) => {
-  const checks = new Map<string, ReadinessCheck>();
-  app.decorate('readiness', { add: (name: string, check: ReadinessCheck) => void checks.set(name, check), checks });
-});
+export const readiness = fp(
+  async (app: FastifyInstance) => {
+    const checks = new Map<string, ReadinessCheck>();
+    app.decorate('readiness', { add: (name: string, check: ReadinessCheck) => void checks.set(name, check), checks });
+  },
+  { name: 'readiness' },
+);

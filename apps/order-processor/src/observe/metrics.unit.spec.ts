@@ -6,7 +6,8 @@ async function value(metrics: ProcessorMetrics, name: string, labels: Record<str
   const metric = await metrics.registry.getSingleMetric(name.replace(/_bucket$/, ''))?.get();
   const match = metric?.values.find(
     (entry) =>
-      (entry.metricName ?? metric.name) === name && Object.entries(labels).every(([key, wanted]) => String(entry.labels[key]) === wanted),
+      ((entry as { metricName?: string }).metricName ?? metric.name) === name &&
+      Object.entries(labels).every(([key, wanted]) => String(entry.labels[key]) === wanted),
   );
   return match?.value;
 }
