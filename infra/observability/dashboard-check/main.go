@@ -1,0 +1,41 @@
+// dashboard-check loads Grafana dashboard JSON files with Grafana's foundation SDK, strictly: a
+// required field absent, a field of the wrong type or an unknown field is an error. Built once into
+// the project's tools folder by infra/src/deploy-tools.ts; run by infra/test/observability.deploy.spec.ts.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/grafana/grafana-foundation-sdk/go/cog/plugins"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+)
+
+func main() {
+	// Panel options and queries are decoded by their plugin's types (timeseries, stat, prometheus, …).
+	plugins.RegisterDefaultPlugins()
+	failed := false
+	for _, path := range os.Args[1:] {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+			failed = true
+			continue
+		}
+		var loaded dashboard.Dashboard
+		if err := loaded.UnmarshalJSONStrict(raw); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+			failed = true
+			continue
+		}
+		if err := loaded.Validate(); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+			failed = true
+			continue
+		}
+		fmt.Printf("%s: dashboard %q, %d panels\n", path, loaded.Title, len(loaded.Panels))
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
