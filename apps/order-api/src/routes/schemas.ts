@@ -48,8 +48,8 @@ export const PlaceOrderHeaders = Type.Object({
   ),
   traceparent: Type.Optional(
     Type.String({
-      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
-      description: 'W3C trace context: the order joins this trace when tracing is on',
+      description:
+        'W3C trace context: the order joins this trace when tracing is on. One that is not valid is ignored (a new trace starts), as W3C Trace Context asks, not refused',
     }),
   ),
 });
