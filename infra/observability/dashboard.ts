@@ -5,6 +5,8 @@ import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 
+// Grafana's own variable syntax: the Prometheus data source picked on the dashboard.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: not a JavaScript template.
 const datasource = { type: 'prometheus', uid: '${datasource}' };
 
 const query = (expr: string, legend: string) => new DataqueryBuilder().expr(expr).legendFormat(legend).datasource(datasource);

@@ -37,7 +37,8 @@ interface HarEntry {
 
 function runSchemathesis(args: readonly string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(schemathesis, args, { env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1' } });
+    // Its cache (.schemathesis/) goes to the run's own directory, not the repository.
+    const child = spawn(schemathesis, args, { cwd: reports, env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1' } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
