@@ -1,3 +1,4 @@
+// Running the apps and naming deployments live in @ouro/app-runner (chaos and bench use them too).
 export {
   type AppName,
   appIsReady,
@@ -8,10 +9,10 @@ export {
   startApp,
   startCommand,
   startScript,
-} from './app-process.js';
+  uniqueName,
+} from '@ouro/app-runner';
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { type LoggedLine, loggedLines, waitForLog } from './logs.js';
 export { createOutboxTable, insertOutboxRows, type OutboxRow } from './outbox-table.js';
 export { stackEnv } from './stack-env.js';
-export { uniqueName } from './unique-name.js';

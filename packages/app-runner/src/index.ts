@@ -1,0 +1,12 @@
+export {
+  type AppName,
+  appIsReady,
+  type LogLine,
+  listening,
+  type RunningApp,
+  type StartOptions,
+  startApp,
+  startCommand,
+  startScript,
+} from './app-process.js';
+export { uniqueName } from './unique-name.js';
