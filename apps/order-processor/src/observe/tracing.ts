@@ -34,17 +34,21 @@ function linksOf(chunk: ChunkInfo): Link[] {
  * One span per attempt at a chunk (`process <topic>`): what the runtime does inside it (the
  * PostgreSQL statements, the Kafka transaction that writes OrderCreated) are its children, through
  * the instrumentations. A chunk holds many orders, each with its own trace, so it is linked to each
- * message's trace (messaging conventions for batch consumers) instead of being a child of one.
+ * message's trace (messaging conventions for batch consumers) instead of being a child of one. A
+ * chunk of one message is also that message's child: its order then reads as one trace end to end.
  */
 export function tracingObserver(tracer: Tracer = trace.getTracer('@ouro/order-processor')): ProcessorObserver {
   return {
     around: <R>(chunk: ChunkInfo, run: () => Promise<R>): Promise<R> => {
       const offsets = chunk.messages.map(({ offset }) => Number(offset));
+      const links = linksOf(chunk);
+      const [only] = chunk.messages.length === 1 ? links : [];
+      const parent = only ? trace.setSpanContext(context.active(), only.context) : context.active();
       const span = tracer.startSpan(
         `process ${chunk.topic}`,
         {
           kind: SpanKind.CONSUMER,
-          links: linksOf(chunk),
+          links,
           attributes: {
             'messaging.system': 'kafka',
             'messaging.operation.type': 'process',
@@ -57,7 +61,7 @@ export function tracingObserver(tracer: Tracer = trace.getTracer('@ouro/order-pr
             'ouro.order.ids': chunk.messages.map(({ key }) => key ?? ''),
           },
         },
-        context.active(),
+        parent,
       );
       return context.with(trace.setSpan(context.active(), span), run).then(
         (result) => {
