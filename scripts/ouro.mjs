@@ -107,6 +107,7 @@ const commands = {
   verify: 'packages/reconciler/src/cli.ts',
   dlq: 'apps/order-processor/src/dlq.ts',
   chaos: 'apps/chaos/src/main.ts',
+  'screenshot:trace': 'scripts/trace-screenshot.ts',
 };
 
 // `.env` (see .env.example) for every command and what it starts; a variable already set wins.
