@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadStackConfig } from '../config.js';
+import { jaegerConfig } from './jaeger.js';
+
+interface CollectorConfig {
+  readonly service: {
+    readonly extensions: string[];
+    readonly pipelines: { readonly traces: { readonly receivers: string[]; readonly exporters: string[] } };
+  };
+  readonly extensions: {
+    readonly jaeger_query: { readonly http: { readonly endpoint: string }; readonly grpc: { readonly endpoint: string } };
+  };
+  readonly receivers: { readonly otlp: { readonly protocols: Record<string, { readonly endpoint: string }> } };
+}
+
+describe("Jaeger's configuration", () => {
+  it('takes OTLP over HTTP in and serves the UI, on the configured host and ports only', () => {
+    const config = parse(
+      jaegerConfig(loadStackConfig({ JAEGER_UI_URL: 'http://127.0.0.1:26686', JAEGER_OTLP_URL: 'http://127.0.0.1:24318' }, '/repo')),
+    ) as CollectorConfig;
+
+    expect(config.service.pipelines.traces).toMatchObject({ receivers: ['otlp'], exporters: ['jaeger_storage_exporter'] });
+    expect(config.receivers.otlp.protocols).toEqual({ http: { endpoint: '127.0.0.1:24318' } });
+    expect(config.extensions.jaeger_query.http.endpoint).toBe('127.0.0.1:26686');
+    expect(config.extensions.jaeger_query.grpc.endpoint).toBe('127.0.0.1:26685');
+  });
+
+  it('refuses a UI and an OTLP address on different hosts (one Jaeger)', () => {
+    expect(() => loadStackConfig({ JAEGER_UI_URL: 'http://127.0.0.1:16686', JAEGER_OTLP_URL: 'http://127.0.0.2:4318' }, '/repo')).toThrow(
+      /one host/,
+    );
+  });
+});
