@@ -1,25 +1,34 @@
 // Tracing for an app, started by the module each app loads with `node --import` before its own code
 // (apps/*/src/instrumentation.ts): the instrumented libraries must be hooked before they are imported.
 import { register } from 'node:module';
-import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { startNodeSdk } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { createAddHookMessageChannel } from 'import-in-the-middle';
-
 import { type Env, tracingEnabled } from './enabled.js';
 
 /** Probes and scrapes: every few seconds, and nothing to follow in a trace. */
 const unTraced = new Set(['/health', '/live', '/ready', '/metrics']);
 const pathOf = (url: string | undefined) => (url ?? '').split('?')[0] ?? '';
 
-/** The maintained instrumentations of the libraries Ouro uses; database and cache calls only inside a trace. */
-export function instrumentations(): Instrumentation[] {
+/**
+ * The maintained instrumentations of the libraries Ouro uses; database and cache calls only inside
+ * a trace. Loaded when tracing starts: with tracing off, an app does not pay for the SDK.
+ */
+export async function instrumentations(): Promise<Instrumentation[]> {
+  const [
+    { FastifyOtelInstrumentation },
+    { HttpInstrumentation },
+    { IORedisInstrumentation },
+    { KafkaJsInstrumentation },
+    { PgInstrumentation },
+    { PinoInstrumentation },
+  ] = await Promise.all([
+    import('@fastify/otel'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-ioredis'),
+    import('@opentelemetry/instrumentation-kafkajs'),
+    import('@opentelemetry/instrumentation-pg'),
+    import('@opentelemetry/instrumentation-pino'),
+  ]);
   return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request) => unTraced.has(pathOf(request.url)),
@@ -58,6 +67,10 @@ export interface Tracing {
  */
 export async function startTracing({ serviceName, spanProcessors, env = process.env }: TracingOptions): Promise<Tracing | undefined> {
   if (!spanProcessors && !tracingEnabled(env)) return undefined;
+  const [{ createAddHookMessageChannel }, { startNodeSdk }] = await Promise.all([
+    import('import-in-the-middle'),
+    import('@opentelemetry/sdk-node'),
+  ]);
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
   const sdk = startNodeSdk({
@@ -65,7 +78,7 @@ export async function startTracing({ serviceName, spanProcessors, env = process.
     // Metrics are Prometheus' (prom-client), logs pino's on stdout: the SDK only traces.
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: instrumentations(),
+    instrumentations: await instrumentations(),
     ...(spanProcessors ? { spanProcessors } : {}),
     // A chunk of the processor links to each of its messages' traces: up to its batch size (5,000).
     ...(env.OTEL_SPAN_LINK_COUNT_LIMIT ? {} : { spanLimits: { linkCountLimit: 5_000 } }),
