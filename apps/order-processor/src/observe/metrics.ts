@@ -44,7 +44,8 @@ export class ProcessorMetrics implements ProcessorObserver {
     });
     this.queuedAfterCommit = new Gauge({
       name: 'ouro_processor_after_commit_queued',
-      help: 'Orders whose after-commit step (cache, announced mark) still waits, per partition',
+      // The runtime reports the queue's size when work is added, not when it drains: between chunks this is an upper bound.
+      help: 'Orders whose after-commit step (cache, announced mark) waited behind the partition when its last chunk was queued',
       labelNames: ['partition'],
       registers,
     });
