@@ -59,8 +59,9 @@ function run(command: readonly string[], log: (line: string) => void): void {
  * hooked before they are imported.
  */
 const launcher = (command: ImageCommand, traced: boolean) => {
-  const app = `"$(dirname "$0")/../${command}/dist`;
-  return `#!/bin/sh\nexec node ${traced ? `--import ${app}/instrumentation.js" ` : ''}${app}/main.js" "$@"\n`;
+  // An absolute path: `--import` reads a relative one without `./` as a package name.
+  const dist = `"$here/../${command}/dist`;
+  return `#!/bin/sh\nhere="$(cd "$(dirname "$0")" && pwd)"\nexec node ${traced ? `--import ${dist}/instrumentation.js" ` : ''}${dist}/main.js" "$@"\n`;
 };
 
 /**
