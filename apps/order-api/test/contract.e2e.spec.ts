@@ -11,9 +11,11 @@ import { schemathesis } from '@ouro/infra';
 import { createKafka } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { type RunningApp, readToEnd, stackEnv, startApp, uniqueName } from '@ouro/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const { kafkaBrokers } = stackEnv();
+const { kafkaBrokers, redisUrl } = stackEnv();
+const redis = new Redis(redisUrl);
 const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'contract-test' });
 const reports = mkdtempSync(join(tmpdir(), 'ouro-contract-'));
 let deployment: Namespace;
@@ -27,11 +29,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.kill();
+  redis.disconnect();
   rmSync(reports, { recursive: true, force: true });
 });
 
 interface HarEntry {
-  readonly request: { readonly method: string; readonly url: string };
+  readonly request: { readonly method: string; readonly url: string; readonly headers: ReadonlyArray<{ name: string; value: string }> };
   readonly response: { readonly status: number; readonly content?: { readonly text?: string } };
 }
 
@@ -87,5 +90,15 @@ describe('the OpenAPI contract', () => {
     expect(refused).toBeGreaterThan(0);
     const written = await readToEnd(kafka, deployment.commandsTopic);
     expect(written.filter((record) => !accepted.has(record.key ?? '')).map((record) => record.key)).toEqual([]);
+    // Nor an Idempotency-Key record: a key only ever refused holds nothing in Redis.
+    const keyOf = (entry: HarEntry) => entry.request.headers.find((header) => header.name.toLowerCase() === 'idempotency-key')?.value;
+    const keyed = entries.filter((entry) => entry.request.method === 'POST' && keyOf(entry) !== undefined);
+    const acceptedKeys = new Set(keyed.filter((entry) => entry.response.status === 202).map(keyOf));
+    const refusedKeys = [...new Set(keyed.filter((entry) => entry.response.status >= 400).map(keyOf))].filter(
+      (key) => !acceptedKeys.has(key),
+    );
+    expect(keyed.length).toBeGreaterThan(0);
+    const held = await Promise.all(refusedKeys.map(async (key) => ((await redis.exists(`ouro:idempotency:${key}`)) ? key : undefined)));
+    expect(held.filter((key) => key !== undefined)).toEqual([]);
   });
 });
