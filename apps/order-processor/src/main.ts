@@ -51,6 +51,14 @@ const http = await startProcessorHttp({
   port: config.httpPort,
   registry: metrics.registry,
   readiness: () => readiness.report(),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE')
+    logger.error(
+      { port: config.httpPort },
+      'PROCESSOR_HTTP_PORT is taken (another processor?): give each instance its own, or 0 for a free one',
+    );
+  else logger.error({ err: error }, 'cannot serve /metrics, /live and /ready');
+  process.exit(1);
 });
 logger.info({ url: http.url }, 'serving /metrics, /live and /ready');
 
