@@ -33,7 +33,11 @@ func main() {
 			failed = true
 			continue
 		}
-		fmt.Printf("%s: dashboard %q, %d panels\n", path, loaded.Title, len(loaded.Panels))
+		title := ""
+		if loaded.Title != nil {
+			title = *loaded.Title
+		}
+		fmt.Printf("%s: dashboard %q, %d panels\n", path, title, len(loaded.Panels))
 	}
 	if failed {
 		os.Exit(1)
