@@ -9,16 +9,29 @@ import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-s
 // biome-ignore lint/suspicious/noTemplateCurlyInString: not a JavaScript template.
 const datasource = { type: 'prometheus', uid: '${datasource}' };
 
+/** Panel ids, unique in the dashboard (Grafana keys its panels by them), in the order the panels are made. */
+let lastId = 0;
+const nextId = () => ++lastId;
+const row = (title: string) => new RowBuilder(title).id(nextId());
+
 const query = (expr: string, legend: string) => new DataqueryBuilder().expr(expr).legendFormat(legend).datasource(datasource);
 
 function timeseries(title: string, description: string, unit: string, queries: readonly [string, string][]) {
-  const panel = new TimeseriesBuilder().title(title).description(description).unit(unit).datasource(datasource).height(8).span(12);
+  const panel = new TimeseriesBuilder()
+    .id(nextId())
+    .title(title)
+    .description(description)
+    .unit(unit)
+    .datasource(datasource)
+    .height(8)
+    .span(12);
   for (const [expr, legend] of queries) panel.withTarget(query(expr, legend));
   return panel;
 }
 
 function stat(title: string, description: string, unit: string, expr: string) {
   return new StatBuilder()
+    .id(nextId())
     .title(title)
     .description(description)
     .unit(unit)
@@ -30,6 +43,7 @@ function stat(title: string, description: string, unit: string, expr: string) {
 
 /** Every query of the dashboard, by panel: the tests check each one parses and uses only metrics the apps export. */
 export function buildDashboard() {
+  lastId = 0;
   return new DashboardBuilder('Ouro: orders across the asynchronous hop')
     .uid('ouro-orders')
     .tags(['ouro', 'kafka', 'listen-to-yourself'])
@@ -39,7 +53,7 @@ export function buildDashboard() {
     .timezone('browser')
     .tooltip(DashboardCursorSync.Crosshair)
     .withVariable(new DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus'))
-    .withRow(new RowBuilder('At a glance'))
+    .withRow(row('At a glance'))
     .withPanel(stat('Orders accepted /s', 'POST /orders answered 202', 'reqps', 'sum(rate(ouro_api_orders_accepted_total[5m]))'))
     .withPanel(stat('Consumer lag', 'Commands not processed yet, all partitions', 'short', 'sum(ouro_processor_consumer_lag)'))
     .withPanel(
@@ -58,7 +72,7 @@ export function buildDashboard() {
         'sum(increase(ouro_processor_dead_letters_total[1h]))',
       ),
     )
-    .withRow(new RowBuilder('Freshness and lag'))
+    .withRow(row('Freshness and lag'))
     .withPanel(
       timeseries('Order freshness', "From an order's acceptedAt to the commit that announced it", 's', [
         ['histogram_quantile(0.5, sum by (le) (rate(ouro_order_freshness_seconds_bucket[5m])))', 'p50'],
@@ -80,7 +94,7 @@ export function buildDashboard() {
         ['sum by (partition) (ouro_processor_after_commit_queued)', 'partition {{partition}}'],
       ]),
     )
-    .withRow(new RowBuilder('Processor'))
+    .withRow(row('Processor'))
     .withPanel(
       timeseries('Orders and transactions /s', 'Commands committed, and transactions by outcome', 'ops', [
         ['sum(rate(ouro_processor_orders_processed_total[5m]))', 'orders'],
@@ -110,7 +124,7 @@ export function buildDashboard() {
         ['sum(ouro_processor_assigned_partitions)', 'partitions held'],
       ]),
     )
-    .withRow(new RowBuilder('API'))
+    .withRow(row('API'))
     .withPanel(
       timeseries(
         'POST /orders by status /s',
