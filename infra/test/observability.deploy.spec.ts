@@ -31,7 +31,7 @@ interface RuleFile {
 }
 const rules = parse(readFileSync(join(dir, 'alerts.yml'), 'utf8')) as RuleFile;
 const dashboard = JSON.parse(readFileSync(dashboardFile, 'utf8')) as {
-  panels: ReadonlyArray<{ title?: string; targets?: ReadonlyArray<{ expr?: string }> }>;
+  panels: ReadonlyArray<{ id?: number; title?: string; targets?: ReadonlyArray<{ expr?: string }> }>;
 };
 const dashboardQueries = dashboard.panels.flatMap((panel) =>
   (panel.targets ?? []).flatMap((target) => (target.expr ? [{ panel: panel.title ?? '', expr: target.expr }] : [])),
@@ -91,6 +91,12 @@ describe('the Grafana dashboard', () => {
     const broken = join(scratch, 'broken-dashboard.json');
     writeFileSync(broken, JSON.stringify({ ...dashboard, panels: [{ ...dashboard.panels[1], gridPos: 'top left' }] }));
     expect(tool(deployTools.dashboardCheck, [broken]).status).not.toBe(0);
+  });
+
+  it('gives every panel its own id (Grafana keys panels by it)', () => {
+    const ids = dashboard.panels.map((panel) => panel.id);
+    expect(ids.every((id) => typeof id === 'number')).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('every query parses as PromQL (promtool, as recording rules)', () => {
