@@ -1,11 +1,10 @@
 // `npm run bench [-- --quick] [-- --profile]`: brings up the stack, runs Ouro's order path and three
 // baselines side by side in one run, and writes docs/performance/results/<date>.{json,md} and charts.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { listening, type RunningApp, startApp, startScript } from '@ouro/app-runner';
+import { listening, type RunningApp, sourceVersion, startApp, startScript } from '@ouro/app-runner';
 import { loadConnections } from '@ouro/config';
 import { loadStackConfig, stackUp } from '@ouro/infra';
 import { waitForGroupToCatchUp } from '@ouro/messaging';
@@ -45,9 +44,8 @@ const plan = quick
     };
 
 // The commit the measured code came from, read before anything runs; a dirty tree is said so.
-const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-const dirty = execFileSync('git', ['status', '--porcelain', '--', 'apps', 'packages'], { cwd: root }).toString().trim() !== '';
-say(`Ouro benchmark (${quick ? 'quick' : 'full'}) at ${commit}${dirty ? ' with uncommitted changes' : ''}`);
+const commit = sourceVersion(root);
+say(`Ouro benchmark (${quick ? 'quick' : 'full'}) at ${commit}`);
 await stackUp(loadStackConfig());
 await provision();
 const connections = loadConnections();
@@ -156,7 +154,7 @@ const results = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   command: `npm run bench${quick ? ' -- --quick' : ''}${values.profile ? ' -- --profile' : ''}`,
-  commit: dirty ? `${commit} + uncommitted changes` : commit,
+  commit,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   plan,
   commandApi,

@@ -9,4 +9,5 @@ export {
   startCommand,
   startScript,
 } from './app-process.js';
+export { sourceVersion } from './source-version.js';
 export { uniqueName } from './unique-name.js';

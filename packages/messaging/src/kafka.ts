@@ -76,7 +76,9 @@ export function createKafka({
 }: { brokers: readonly string[]; clientId: string } & Omit<Partial<KafkaConfig>, 'brokers' | 'clientId'>): Kafka {
   return new Kafka({
     clientId,
-    brokers: [...brokers],
+    // kafkajs bootstraps from the first address of its list, then the next: each client starting
+    // at a random one (as Java clients do) spreads the cost of a node that is down or hung.
+    brokers: shuffled(brokers),
     logLevel: logLevel.WARN,
     logCreator,
     connectionTimeout: 3_000,
@@ -86,4 +88,13 @@ export function createKafka({
     retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 8 },
     ...rest,
   });
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
 }
