@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafka } from '@ouro/messaging';
-import { appIsReady, eventually, loggedLines, type RunningApp, stackEnv, startCommand, uniqueName } from '@ouro/testing';
+import { appIsReady, eventually, type RunningApp, stackEnv, startCommand, uniqueName } from '@ouro/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { assembleImageLayout, type ImageCommand, imageCommands } from './image-layout.js';
@@ -92,7 +92,7 @@ describe('the image layout', () => {
     for (const path of [endpoints.api.liveness, endpoints.api.readiness, endpoints.api.metrics]) {
       expect((await fetch(`${api.url}${path}`)).status, path).toBe(200);
     }
-    const processorUrl = loggedLines(processor).find((line) => line.msg === 'serving /metrics, /live and /ready')?.url;
+    const processorUrl = processor.url;
     for (const path of [endpoints.processor.liveness, endpoints.processor.readiness, endpoints.processor.metrics]) {
       expect((await fetch(`${processorUrl}${path}`)).status, path).toBe(200);
     }

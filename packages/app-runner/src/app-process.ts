@@ -9,7 +9,7 @@ export type AppName = 'order-api' | 'order-processor';
 export interface RunningApp {
   readonly name: string;
   readonly pid: number;
-  /** order-api's base URL (it listens on a free port). */
+  /** Where the app serves (a free port): order-api's base URL, order-processor's /metrics, /live and /ready. */
   readonly url: string;
   /** Every log line so far, for failure messages. */
   readonly output: string[];
@@ -19,14 +19,27 @@ export interface RunningApp {
 
 export interface LogLine {
   readonly msg?: string;
+  readonly url?: string;
+}
+
+/** When a started process counts as ready. */
+export interface ReadyWhen {
+  /** Recognises the JSON log line that says where the process serves; its value is the process's URL. */
+  readonly serving: (line: LogLine) => string | undefined;
+  /** Then, if given, the path polled at that URL until it answers 200 (a readiness probe). */
+  readonly probe?: string;
 }
 
 /** Ready when a Fastify server says where it listens; the value is its URL. */
 export const listening = (line: LogLine) => line.msg?.match(/^Server listening at (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
 
-const isReady: Record<AppName, (line: LogLine) => string | undefined> = {
-  'order-api': listening,
-  'order-processor': (line) => (line.msg === 'joined the consumer group' ? 'ready' : undefined),
+const isReady: Record<AppName, ReadyWhen> = {
+  'order-api': { serving: listening },
+  // Its own readiness, as an orchestrator probes it: in its consumer group, no partition stalled.
+  'order-processor': {
+    serving: (line) => (line.msg === 'serving /metrics, /live and /ready' ? line.url : undefined),
+    probe: '/ready',
+  },
 };
 
 export interface StartOptions {
@@ -39,7 +52,7 @@ export interface StartOptions {
 
 /**
  * Runs an app as its own process, as `npm start` does, so tests can kill it for real (SIGKILL
- * included). Resolves once it reports ready: order-api listening, order-processor in its group.
+ * included). Resolves once it is ready: order-api listening, order-processor's /ready answering 200.
  */
 export function startApp(
   name: AppName,
@@ -51,30 +64,31 @@ export function startApp(
   return startCommand(name, [...command, resolve(root, 'apps', name, 'src/main.ts')], env, isReady[name], options);
 }
 
-/** Runs any TypeScript entry point as its own process; ready when `ready` recognises a JSON log line. */
+/** Runs any TypeScript entry point as its own process; ready when `ready` recognises a JSON log line (and its probe answers). */
 export function startScript(
   name: string,
   script: string,
   env: Readonly<Record<string, string>>,
-  ready: (line: LogLine) => string | undefined,
+  ready: ReadyWhen | ReadyWhen['serving'],
   { nodeOptions = [], ...options }: StartOptions = {},
 ): Promise<RunningApp> {
   // `--import tsx`, not the tsx CLI: the CLI runs the app in a child of its own, which a SIGKILL would miss.
   return startCommand(name, [process.execPath, ...nodeOptions, '--import', 'tsx', script], env, ready, options);
 }
 
-/** Ready as `startApp` waits for it: order-api listening, order-processor in its group. */
+/** Ready as `startApp` waits for it: order-api listening, order-processor's /ready answering 200. */
 export const appIsReady = (name: AppName) => isReady[name];
 
 /**
  * Runs any command as its own process (a built app's launcher, say); ready when `ready` recognises
- * a JSON log line. The environment is the test's, with `env` over it.
+ * a JSON log line and, if it names a probe, that probe answers 200. The environment is the test's,
+ * with `env` over it.
  */
 export function startCommand(
   name: string,
   command: readonly string[],
   env: Readonly<Record<string, string>>,
-  ready: (line: LogLine) => string | undefined,
+  ready: ReadyWhen | ReadyWhen['serving'],
   { timeoutMs = 60_000, cwd = root }: Omit<StartOptions, 'nodeOptions'> = {},
 ): Promise<RunningApp> {
   const [program = '', ...args] = command;
@@ -90,43 +104,61 @@ export function startCommand(
     child.once('close', (code, signal) => resolveExit(code ?? signal ?? 'unknown')),
   );
 
+  const { serving, probe } = typeof ready === 'function' ? { serving: ready, probe: undefined } : ready;
   return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${output.slice(-20).join('\n')}`)),
-      timeoutMs,
-    );
-    let started = false;
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`${name} not ready after ${timeoutMs} ms:\n${output.slice(-20).join('\n')}`)), timeoutMs);
+    const succeed = (url: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolveStart({
+        name,
+        pid: child.pid ?? -1,
+        url,
+        output,
+        kill: (signal = 'SIGTERM') => {
+          child.kill(signal);
+          return exited;
+        },
+      });
+    };
+    /** Polls the probe until it answers 200, or the start has failed (timed out, exited). */
+    const probeUntilReady = async (url: string, path: string) => {
+      while (!settled) {
+        const status = await fetch(`${url}${path}`).then(
+          (response) => response.status,
+          () => 0,
+        );
+        if (status === 200) return succeed(url);
+        await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+      }
+    };
+    let served = false;
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (text) => {
         output.push(text);
-        if (started) return;
+        if (served) return;
         let line: LogLine = {};
         try {
           line = JSON.parse(text) as LogLine;
         } catch {
           return;
         }
-        const readyValue = ready(line);
-        if (!readyValue) return;
-        started = true;
-        clearTimeout(timer);
-        resolveStart({
-          name,
-          pid: child.pid ?? -1,
-          url: readyValue,
-          output,
-          kill: (signal = 'SIGTERM') => {
-            child.kill(signal);
-            return exited;
-          },
-        });
+        const url = serving(line);
+        if (!url) return;
+        served = true;
+        if (probe) void probeUntilReady(url, probe);
+        else succeed(url);
       });
     }
-    void exited.then((code) => {
-      if (started) return;
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.slice(-20).join('\n')}`));
-    });
+    void exited.then((code) => fail(new Error(`${name} exited (${code}) before it was ready:\n${output.slice(-20).join('\n')}`)));
   });
 }

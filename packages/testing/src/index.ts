@@ -4,6 +4,7 @@ export {
   appIsReady,
   type LogLine,
   listening,
+  type ReadyWhen,
   type RunningApp,
   type StartOptions,
   startApp,
