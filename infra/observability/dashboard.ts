@@ -90,8 +90,8 @@ export function buildDashboard() {
       ]),
     )
     .withPanel(
-      timeseries('After-commit work queued', 'Orders whose cache update and announced mark still wait', 'short', [
-        ['sum by (partition) (ouro_processor_after_commit_queued)', 'partition {{partition}}'],
+      timeseries('After-commit work queued', 'Orders whose cache update and announce watermark still wait, per partition group', 'short', [
+        ['sum by (group) (ouro_processor_after_commit_queued)', 'group {{group}}'],
       ]),
     )
     .withRow(row('Processor'))
@@ -102,15 +102,15 @@ export function buildDashboard() {
       ]),
     )
     .withPanel(
-      timeseries('Chunk duration', "From a chunk's first attempt to its commit", 's', [
+      timeseries('Chunk duration', "From a chunk's first attempt to its commit (one transaction of a partition group)", 's', [
         ['histogram_quantile(0.5, sum by (le) (rate(ouro_processor_chunk_duration_seconds_bucket[5m])))', 'p50'],
         ['histogram_quantile(0.99, sum by (le) (rate(ouro_processor_chunk_duration_seconds_bucket[5m])))', 'p99'],
       ]),
     )
     .withPanel(
-      timeseries('Retries by failure kind /s', 'Failed attempts (each retried); fences are partitions verified again', 'ops', [
+      timeseries('Retries by failure kind /s', 'Failed attempts (each retried); fences are partition groups verified again', 'ops', [
         ['sum by (kind) (rate(ouro_processor_attempt_failures_total[5m]))', '{{kind}}'],
-        ['sum(rate(ouro_processor_partition_verifications_total[5m]))', 'verifications (fences)'],
+        ['sum(rate(ouro_processor_group_verifications_total[5m]))', 'verifications (fences)'],
       ]),
     )
     .withPanel(

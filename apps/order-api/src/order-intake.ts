@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IdempotencyRecord, IdempotencyStore, OrderCache } from '@ouro/cache';
 import type { OrderCreationRequested } from '@ouro/contracts';
 import { decidePlaceOrder, type OrderCreationRequestedData, type OrderView, type PlaceOrder, totalCents } from '@ouro/domain';
-import { type AvroSerde, type Logger, NotSent, OutcomeUnknown, type RecordSender } from '@ouro/messaging';
+import { type AvroSerde, type Logger, NotSent, type RecordSender } from '@ouro/messaging';
 import { AcceptanceUnknown, DependencyUnavailable, IdempotencyConflict, KafkaUnavailable } from './problems.js';
 
 /** What the write side reports, for metrics. */
@@ -41,17 +41,6 @@ function bodyHash(body: PlaceOrder): string {
   });
   return createHash('sha256').update(canonical).digest('hex');
 }
-
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** How long past its deadline a sender may take to answer before its silence counts as "unknown". */
-const senderGraceMs = 1_000;
 
 /**
  * The write side writes exactly one thing that matters: the OrderCreationRequested event. The
@@ -116,12 +105,9 @@ export class OrderIntake {
     const value = await this.deps.commands.encode({ ...event, items: [...event.items] });
     const started = performance.now();
     const elapsed = () => (performance.now() - started) / 1000;
+    // The sender answers by the deadline (one timer of its own for every request in flight).
     const deadline = this.deps.clock() + this.deps.produceTimeoutMs;
-    await withTimeout(
-      this.deps.producer.send({ topic: this.deps.commandsTopic, key: event.orderId, value }, { deadline }),
-      this.deps.produceTimeoutMs + senderGraceMs,
-      () => new OutcomeUnknown(`no answer within ${this.deps.produceTimeoutMs} ms`),
-    ).then(
+    await this.deps.producer.send({ topic: this.deps.commandsTopic, key: event.orderId, value }, { deadline }).then(
       () => this.deps.observer?.produced(elapsed(), 'written'),
       (error: unknown) => {
         if (error instanceof NotSent) {

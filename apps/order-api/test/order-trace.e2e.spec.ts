@@ -180,9 +180,14 @@ describe('one trace per order across the asynchronous hop', () => {
           const chunk = spans.find((span) => transaction && id(span) === parentOf(transaction));
           expect(chunk?.name, 'the chunk that processed it').toBe(`process ${deployment.commandsTopic}`);
           if (!transaction || !chunk) return;
-          // the chunk links to the command's own send, in the request's trace
-          expect(chunk.links.find((link) => link.attributes?.['ouro.order.id'] === orderId)?.context.spanId).toBe(id(send));
-          expect(attribute(chunk, 'messaging.destination.partition.id')).toEqual(expect.any(String));
+          // the chunk links to the command's own send, in the request's trace, naming where the command sits
+          const link = chunk.links.find((candidate) => candidate.attributes?.['ouro.order.id'] === orderId);
+          expect(link?.context.spanId).toBe(id(send));
+          expect(link?.attributes).toMatchObject({
+            'messaging.destination.partition.id': expect.any(String),
+            'messaging.kafka.offset': expect.any(Number),
+          });
+          expect(attribute(chunk, 'ouro.partition_group')).toEqual(expect.any(Number));
           const insert = descendants(spans, chunk).find((span) =>
             /insert into orders/i.test(String(attribute(span, 'db.query.text') ?? '')),
           );

@@ -48,6 +48,11 @@ export interface StartOptions {
   readonly nodeOptions?: readonly string[];
   /** The working directory (default: the repository). */
   readonly cwd?: string;
+  /**
+   * Runs the app's esbuild bundles (`dist/instrumentation.js`, then `dist/main.js`, built by `turbo
+   * run build`) on plain Node, as production does, instead of its sources through tsx.
+   */
+  readonly bundle?: boolean;
 }
 
 /**
@@ -57,11 +62,14 @@ export interface StartOptions {
 export function startApp(
   name: AppName,
   env: Readonly<Record<string, string>>,
-  { nodeOptions = [], ...options }: StartOptions = {},
+  { nodeOptions = [], bundle, ...options }: StartOptions = {},
 ): Promise<RunningApp> {
-  // Its instrumentation right after tsx, as `npm start` loads it: tracing hooks the libraries before the app imports them.
-  const command = [process.execPath, ...nodeOptions, '--import', 'tsx', '--import', resolve(root, 'apps', name, 'src/instrumentation.ts')];
-  return startCommand(name, [...command, resolve(root, 'apps', name, 'src/main.ts')], env, isReady[name], options);
+  const app = (file: string) => resolve(root, 'apps', name, file);
+  // Its instrumentation first, as `npm start` and the image load it: tracing hooks the libraries before the app imports them.
+  const command = bundle
+    ? [process.execPath, '--enable-source-maps', ...nodeOptions, '--import', app('dist/instrumentation.js'), app('dist/main.js')]
+    : [process.execPath, ...nodeOptions, '--import', 'tsx', '--import', app('src/instrumentation.ts'), app('src/main.ts')];
+  return startCommand(name, command, env, isReady[name], options);
 }
 
 /** Runs any TypeScript entry point as its own process; ready when `ready` recognises a JSON log line (and its probe answers). */
@@ -89,7 +97,7 @@ export function startCommand(
   command: readonly string[],
   env: Readonly<Record<string, string>>,
   ready: ReadyWhen | ReadyWhen['serving'],
-  { timeoutMs = 60_000, cwd = root }: Omit<StartOptions, 'nodeOptions'> = {},
+  { timeoutMs = 60_000, cwd = root }: Omit<StartOptions, 'nodeOptions' | 'bundle'> = {},
 ): Promise<RunningApp> {
   const [program = '', ...args] = command;
   const child: ChildProcess = spawn(program, args, {

@@ -33,7 +33,7 @@ export interface KafkajsLogEntry {
  * "The coordinator is loading" on every fresh start, a reconnect, a rejoin) is a warning: an ERROR
  * line means something that needs a person. Dropped: the idempotent producer's warning about limited
  * retries, which does not apply here (every producer of ours is replaced after a failure, see
- * BatchingProducer and PartitionTask, so none is ever reused in that state).
+ * BatchingProducer and GroupTask, so none is ever reused in that state).
  */
 export function kafkajsLogLine({ namespace, level, log }: KafkajsLogEntry, now: () => number = Date.now): string | undefined {
   const { message, timestamp, logger: _logger, ...fields } = log;

@@ -15,7 +15,8 @@ declare module 'fastify' {
 /** Redis: one connection for commands, one subscribed to commit notifications. */
 export const redis = fp(
   async (app: FastifyInstance, { url }: { readonly url: string }) => {
-    const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    // Auto-pipelining: the commands of concurrent requests share one write (and one round trip).
+    const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
     const notifications = await CommitNotifications.listen(new Redis(url));
     app.decorate('redis', client);
     app.decorate('commitNotifications', notifications);

@@ -13,20 +13,20 @@ export function combineObservers(...observers: readonly ProcessorObserver[]): Pr
     left: () => {
       for (const observer of observers) observer.left?.();
     },
-    verified: (partition, committedOffset) => {
-      for (const observer of observers) observer.verified?.(partition, committedOffset);
+    verified: (group, positions) => {
+      for (const observer of observers) observer.verified?.(group, positions);
     },
     fetched: (partition, lag) => {
       for (const observer of observers) observer.fetched?.(partition, lag);
     },
-    committed: (chunk) => {
-      for (const observer of observers) observer.committed?.(chunk);
+    committed: (transaction) => {
+      for (const observer of observers) observer.committed?.(transaction);
     },
     failed: (failure) => {
       for (const observer of observers) observer.failed?.(failure);
     },
-    queued: (partition, size) => {
-      for (const observer of observers) observer.queued?.(partition, size);
+    queued: (group, size) => {
+      for (const observer of observers) observer.queued?.(group, size);
     },
     around: <R>(chunk: ChunkInfo, run: () => Promise<R>): Promise<R> =>
       arounds.reduceRight<() => Promise<R>>((inner, around) => () => around(chunk, inner), run)(),

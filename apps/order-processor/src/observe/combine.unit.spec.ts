@@ -15,10 +15,10 @@ describe('combineObservers', () => {
       },
     });
     const combined = combineObservers(recording('a'), { failed: () => calls.push('b failed') }, recording('c'));
-    const chunk: ChunkInfo = { topic: 't', partition: 0, messages: [] };
+    const chunk: ChunkInfo = { topic: 't', group: 0, messages: [] };
 
     combined.joined?.([1, 2]);
-    combined.failed?.({ partition: 0, kind: 'transient', attempt: 1 });
+    combined.failed?.({ group: 0, partitions: [0, 3], kind: 'transient', attempt: 1 });
     const result = await combined.around?.(chunk, async () => {
       calls.push('run');
       return 7;

@@ -1,4 +1,4 @@
-import type { CommittedChunk, FailureKind, ProcessorObserver } from '@ouro/messaging';
+import type { CommittedTransaction, FailureKind, ProcessorObserver } from '@ouro/messaging';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** From the API's 202 to the commit: seconds, up to the convergence bound and past it. */
@@ -13,14 +13,14 @@ export class ProcessorMetrics implements ProcessorObserver {
   readonly registry = new Registry();
   private readonly lag: Gauge<'partition'>;
   private readonly lastCommit: Gauge<'partition'>;
-  private readonly queuedAfterCommit: Gauge<'partition'>;
+  private readonly queuedAfterCommit: Gauge<'group'>;
   private readonly assigned: Gauge;
   private readonly member: Gauge;
   private readonly chunks: Counter;
   private readonly messages: Counter;
   private readonly records: Counter;
   private readonly transactions: Counter<'outcome'>;
-  private readonly verifications: Counter;
+  private readonly verifications: Counter<'group'>;
   private readonly failures: Counter<'kind'>;
   private readonly deadLetters: Counter<'reason'>;
   private readonly chunkDuration: Histogram;
@@ -45,8 +45,8 @@ export class ProcessorMetrics implements ProcessorObserver {
     this.queuedAfterCommit = new Gauge({
       name: 'ouro_processor_after_commit_queued',
       // The runtime reports the queue's size when work is added, not when it drains: between chunks this is an upper bound.
-      help: 'Orders whose after-commit step (cache, announced mark) waited behind the partition when its last chunk was queued',
-      labelNames: ['partition'],
+      help: 'Orders whose after-commit step (cache, announce watermark) waited behind the partition group when its last chunk was queued',
+      labelNames: ['group'],
       registers,
     });
     this.assigned = new Gauge({
@@ -59,7 +59,11 @@ export class ProcessorMetrics implements ProcessorObserver {
       help: '1 while this member is in its consumer group, else 0',
       registers,
     });
-    this.chunks = new Counter({ name: 'ouro_processor_chunks_total', help: 'Chunks committed (one Kafka transaction each)', registers });
+    this.chunks = new Counter({
+      name: 'ouro_processor_chunks_total',
+      help: 'Chunks committed: one Kafka transaction each, over the partitions of one partition group',
+      registers,
+    });
     this.messages = new Counter({
       name: 'ouro_processor_orders_processed_total',
       help: 'Commands consumed and committed (stored, skipped as duplicates or dead-lettered)',
@@ -72,13 +76,14 @@ export class ProcessorMetrics implements ProcessorObserver {
     });
     this.transactions = new Counter({
       name: 'ouro_processor_transactions_total',
-      help: 'Attempts by outcome: committed, or failed (its transaction, if begun, aborted; the chunk is retried)',
+      help: 'Attempts at a transaction by outcome: committed, or failed (its transaction, if begun, aborted; the chunk is retried)',
       labelNames: ['outcome'],
       registers,
     });
     this.verifications = new Counter({
-      name: 'ouro_processor_partition_verifications_total',
-      help: 'Partitions verified: transactional id fenced with a new producer and committed offset read',
+      name: 'ouro_processor_group_verifications_total',
+      help: "Partition groups verified (fences): the group's transactional id fenced with a new producer, its partitions' committed offsets read",
+      labelNames: ['group'],
       registers,
     });
     this.failures = new Counter({
@@ -118,7 +123,6 @@ export class ProcessorMetrics implements ProcessorObserver {
       const labels = { partition: String(partition) };
       this.lag.remove(labels);
       this.lastCommit.remove(labels);
-      this.queuedAfterCommit.remove(labels);
     }
     this.held = [...partitions];
     this.member.set(1);
@@ -127,26 +131,30 @@ export class ProcessorMetrics implements ProcessorObserver {
 
   left(): void {
     this.joined([]);
+    this.queuedAfterCommit.reset();
     this.member.set(0);
   }
 
-  verified(): void {
-    this.verifications.inc();
+  verified(group: number): void {
+    this.verifications.inc({ group: String(group) });
   }
 
   fetched(partition: number, lag: number): void {
     this.lag.set({ partition: String(partition) }, lag);
   }
 
-  committed({ partition, messages, records, deadLetters, durationMs, lag }: CommittedChunk): void {
-    const labels = { partition: String(partition) };
-    this.lag.set(labels, lag);
-    this.lastCommit.set(labels, this.clock() / 1000);
+  committed({ parts, records, durationMs }: CommittedTransaction): void {
+    const now = this.clock() / 1000;
+    for (const { partition, messages, deadLetters, lag } of parts) {
+      const labels = { partition: String(partition) };
+      this.lag.set(labels, lag);
+      this.lastCommit.set(labels, now);
+      this.messages.inc(messages);
+      for (const reason of deadLetters) this.deadLetters.inc({ reason });
+    }
     this.chunks.inc();
     this.transactions.inc({ outcome: 'committed' });
-    this.messages.inc(messages);
     this.records.inc(records);
-    for (const reason of deadLetters) this.deadLetters.inc({ reason });
     this.chunkDuration.observe(durationMs / 1000);
   }
 
@@ -155,8 +163,8 @@ export class ProcessorMetrics implements ProcessorObserver {
     this.failures.inc({ kind });
   }
 
-  queued(partition: number, size: number): void {
-    this.queuedAfterCommit.set({ partition: String(partition) }, size);
+  queued(group: number, size: number): void {
+    this.queuedAfterCommit.set({ group: String(group) }, size);
   }
 
   /** One order announced: `seconds` from its acceptance to the commit. */

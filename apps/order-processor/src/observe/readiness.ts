@@ -1,4 +1,4 @@
-import type { CommittedChunk, ProcessorObserver } from '@ouro/messaging';
+import type { CommittedTransaction, ProcessorObserver } from '@ouro/messaging';
 
 export interface ReadinessPolicy {
   /** A partition with messages behind it and no commit for this long is stalled. */
@@ -54,8 +54,9 @@ export class ProcessorReadiness implements ProcessorObserver {
     this.progress.set(partition, { lag, lastProgressAt });
   }
 
-  committed({ partition, lag }: CommittedChunk): void {
-    this.progress.set(partition, { lag, lastProgressAt: this.clock() });
+  committed({ parts }: CommittedTransaction): void {
+    const now = this.clock();
+    for (const { partition, lag } of parts) this.progress.set(partition, { lag, lastProgressAt: now });
   }
 
   report(): ReadinessReport {

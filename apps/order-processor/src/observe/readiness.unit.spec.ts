@@ -8,7 +8,13 @@ function given() {
   return { readiness, advance: (ms: number) => (now += ms) };
 }
 
-const chunk = (partition: number, lag: number) => ({ partition, lag, messages: 10, records: 10, deadLetters: [], durationMs: 5 });
+/** A transaction of one partition group that committed chunks of these partitions, each leaving this lag. */
+const transaction = (...parts: readonly (readonly [partition: number, lag: number])[]) => ({
+  group: 0,
+  parts: parts.map(([partition, lag]) => ({ partition, lag, messages: 10, deadLetters: [] })),
+  records: 10 * parts.length,
+  durationMs: 5,
+});
 
 describe('processor readiness', () => {
   it('is not ready before it joins its group, nor after it leaves', () => {
@@ -35,14 +41,27 @@ describe('processor readiness', () => {
     advance(1_000);
     expect(readiness.report()).toMatchObject({ ready: false, stalled: [0] });
     expect(readiness.report().reasons[0]).toMatch(/^partition 0: 500 message\(s\) waiting, no commit for 60 s/);
-    readiness.committed(chunk(0, 400));
+    readiness.committed(transaction([0, 400]));
     expect(readiness.report().ready).toBe(true);
+  });
+
+  it('counts a transaction over several partitions of a group as progress on each of them', () => {
+    const { readiness, advance } = given();
+    readiness.joined([0, 3]);
+    readiness.fetched(0, 500);
+    readiness.fetched(3, 500);
+    advance(59_000);
+    readiness.committed(transaction([0, 400], [3, 100]));
+    advance(59_000);
+    expect(readiness.report().ready).toBe(true);
+    advance(1_000);
+    expect(readiness.report()).toMatchObject({ ready: false, stalled: [0, 3] });
   });
 
   it('does not count an idle spell against a partition: the stall clock starts when a lag appears', () => {
     const { readiness, advance } = given();
     readiness.joined([0]);
-    readiness.committed(chunk(0, 0));
+    readiness.committed(transaction([0, 0]));
     advance(10 * 60_000);
     readiness.fetched(0, 3);
     expect(readiness.report().ready).toBe(true);
