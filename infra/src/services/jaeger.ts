@@ -34,7 +34,8 @@ export async function installJaeger(report: Report): Promise<string> {
 /**
  * The collector's configuration: OTLP over HTTP in, kept in memory (the last 100,000 traces; a
  * restart forgets them), the query API and UI out; every endpoint on the configured host only, and
- * its own telemetry off (it would take port 8888).
+ * its own telemetry off (its metrics would take port 8888, its traces would go to an OTLP
+ * collector on port 4317 that is not there).
  */
 export function jaegerConfig(config: StackConfig): string {
   const { host, uiPort, otlpPort } = config.jaeger;
@@ -48,6 +49,8 @@ service:
       exporters: [jaeger_storage_exporter]
   telemetry:
     metrics:
+      level: none
+    traces:
       level: none
     logs:
       level: info
@@ -77,6 +80,12 @@ exporters:
 `;
 }
 
+/** Jaeger's query API listing services: `data` is an array, or null while no span has arrived yet. */
+export function isServicesAnswer(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || !('data' in body)) return false;
+  return body.data === null || Array.isArray(body.data);
+}
+
 /** Jaeger, part of the stack only when asked (`--with tracing`): the apps' spans, and a UI to read them. */
 export function jaegerService(config: StackConfig): Service {
   const { uiUrl, uiPort, otlpPort } = config.jaeger;
@@ -97,7 +106,7 @@ export function jaegerService(config: StackConfig): Service {
     ],
     async isReady() {
       const response = await fetch(`${uiUrl}/api/services`, { signal: AbortSignal.timeout(1_000) });
-      return response.ok && Array.isArray(((await response.json()) as { data?: unknown }).data);
+      return response.ok && isServicesAnswer(await response.json());
     },
     async provision(report) {
       await installJaeger(report);

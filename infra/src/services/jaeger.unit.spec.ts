@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadStackConfig } from '../config.js';
-import { jaegerConfig } from './jaeger.js';
+import { isServicesAnswer, jaegerConfig } from './jaeger.js';
 
 interface CollectorConfig {
   readonly service: {
     readonly extensions: string[];
+    readonly telemetry: Record<string, { readonly level: string }>;
     readonly pipelines: { readonly traces: { readonly receivers: string[]; readonly exporters: string[] } };
   };
   readonly extensions: {
@@ -24,6 +25,26 @@ describe("Jaeger's configuration", () => {
     expect(config.receivers.otlp.protocols).toEqual({ http: { endpoint: '127.0.0.1:24318' } });
     expect(config.extensions.jaeger_query.http.endpoint).toBe('127.0.0.1:26686');
     expect(config.extensions.jaeger_query.grpc.endpoint).toBe('127.0.0.1:26685');
+  });
+
+  it('keeps its own metrics and traces to itself (no port 8888, no export to a collector on 4317)', () => {
+    const config = parse(jaegerConfig(loadStackConfig({}, '/repo'))) as CollectorConfig;
+
+    expect(config.service.telemetry.metrics?.level).toBe('none');
+    expect(config.service.telemetry.traces?.level).toBe('none');
+  });
+});
+
+describe("Jaeger's readiness", () => {
+  it('counts a fresh Jaeger, which lists no service yet (data: null), as answering', () => {
+    expect(isServicesAnswer({ data: null, total: 0, limit: 0, offset: 0, errors: null })).toBe(true);
+    expect(isServicesAnswer({ data: ['order-api'], total: 1 })).toBe(true);
+  });
+
+  it('does not count another program answering on its port', () => {
+    expect(isServicesAnswer({ status: 'ok' })).toBe(false);
+    expect(isServicesAnswer('<html>')).toBe(false);
+    expect(isServicesAnswer(null)).toBe(false);
   });
 
   it('refuses a UI and an OTLP address on different hosts (one Jaeger)', () => {
