@@ -1,5 +1,6 @@
-// `npm run screenshot:trace`: one order through the real apps, traced into the stack's Jaeger, and
-// its trace as the Jaeger UI shows it, screenshotted by headless Chromium into docs/order-trace.png.
+// `npm run screenshot:trace`: one order through the real apps, traced into the stack's Jaeger; its
+// trace printed as Jaeger's query API returns it, then, where the Jaeger binary carries its UI, the
+// trace as the UI shows it, screenshotted by headless Chromium into docs/order-trace.png.
 // Needs Debian's chromium (`apt-get install -y chromium`); brings up the stack with tracing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,20 +9,12 @@ import { loadStackConfig, stackServiceNames, stackUp } from '@ouro/infra';
 import { provisionNamespace } from '@ouro/provisioning';
 import { chromium } from 'playwright-core';
 import { exitWith, phase, root } from './phase.js';
+import { type JaegerTrace, traceTree } from './trace-tree.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const output = join(root, 'docs/order-trace.png');
-
-interface JaegerSpan {
-  readonly spanID: string;
-  readonly operationName: string;
-  readonly processID: string;
-}
-interface JaegerTrace {
-  readonly traceID: string;
-  readonly spans: readonly JaegerSpan[];
-  readonly processes: Record<string, { readonly serviceName: string }>;
-}
+/** What a Jaeger built without its UI assets serves in place of the UI (the Go module carries none). */
+const placeholderUi = 'This is not the Jaeger UI you are looking for';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -57,23 +50,30 @@ try {
   await fetch(`${api}/orders/${orderId}?waitFor=committed&timeoutMs=20000`);
   console.log(`order ${orderId} committed`);
 
-  // The trace, once both apps' spans are in Jaeger (the processor's chunk joins it when it holds this order alone).
+  // The trace of the POST, once both apps' spans are in Jaeger (the processor's chunk joins it when
+  // it holds this order alone). The order's id tags the GET that waited for it too: its own trace.
   const { uiUrl } = config.jaeger;
   const found = await until('the order’s trace in Jaeger, with both apps’ spans', async () => {
     const tags = encodeURIComponent(JSON.stringify({ 'ouro.order.id': orderId }));
-    const response = await fetch(`${uiUrl}/api/traces?service=order-api&tags=${tags}&limit=1&lookback=1h`);
-    const [traced] = ((await response.json()) as { data: JaegerTrace[] }).data;
-    if (!traced) return undefined;
-    const full = ((await (await fetch(`${uiUrl}/api/traces/${traced.traceID}`)).json()) as { data: JaegerTrace[] }).data[0];
-    const services = new Set(Object.values(full?.processes ?? {}).map((process) => process.serviceName));
-    const operations = new Set(full?.spans.map((span) => span.operationName));
-    return services.has('order-processor') && operations.has('transaction') && operations.has(`send ${deployment.eventsTopic}`)
-      ? full
-      : undefined;
+    const response = await fetch(`${uiUrl}/api/traces?service=order-api&tags=${tags}&limit=20&lookback=1h`);
+    const traces = ((await response.json()) as { data: JaegerTrace[] | null }).data ?? [];
+    return traces.find((traced) => {
+      const services = new Set(Object.values(traced.processes).map((process) => process.serviceName));
+      const operations = new Set(traced.spans.map((span) => span.operationName));
+      return (
+        operations.has('POST /orders') &&
+        services.has('order-processor') &&
+        operations.has('transaction') &&
+        operations.has(`send ${deployment.eventsTopic}`)
+      );
+    });
   });
-  console.log(
-    `trace ${found.traceID}: ${found.spans.length} spans, ${[...new Set(found.spans.map((span) => span.operationName))].join(', ')}`,
-  );
+  console.log(`trace ${found.traceID}: ${found.spans.length} spans (${uiUrl}/api/traces/${found.traceID})\n${traceTree(found)}`);
+  const home = await (await fetch(uiUrl)).text();
+  if (home.includes(placeholderUi))
+    throw new Error(
+      `no screenshot: this Jaeger serves a placeholder instead of its UI (a build from the Go module proxy has no UI assets); the trace above is in its API at ${uiUrl}/api/traces/${found.traceID}`,
+    );
 
   const browser = await chromium.launch({
     executablePath: chromiumPath,
