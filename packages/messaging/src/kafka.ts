@@ -1,15 +1,17 @@
-import { createRequire } from 'node:module';
+/// <reference path="./kafkajs-protocol-error.d.ts" />
 import { Kafka, type KafkaConfig, type logCreator as logCreatorType, logLevel } from 'kafkajs';
+import protocolErrors from 'kafkajs/src/protocol/error.js';
 
 // kafkajs 2's default partitioner is the Java client's murmur2: keys land where any Kafka client puts
 // them, which is what we want, so its notice about having changed that default is noise.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
-const require = createRequire(import.meta.url);
-/** kafkajs' own table of Kafka's protocol errors (the version is pinned and patched: the path is stable). */
-const { errorCodes } = require('kafkajs/src/protocol/error') as {
-  errorCodes: readonly { readonly type: string; readonly retriable: boolean; readonly message: string }[];
-};
+/**
+ * kafkajs' own table of Kafka's protocol errors (the version is pinned and patched: the path is
+ * stable). Imported, not required at run time: a bundle that carries kafkajs inside it (an app's
+ * image) has no kafkajs to require it from.
+ */
+const { errorCodes } = protocolErrors;
 const retriableMessages = new Set(errorCodes.filter(({ retriable }) => retriable).map(({ message }) => message));
 /** kafkajs logs these at ERROR while it does what they say: rejoin, restart the consumer, reconnect. */
 const recoveringMessages = [
