@@ -3,6 +3,7 @@ export { connectGroup } from './connect-worker.js';
 export { crashService, type FaultTarget, NotStartedByStack, startService, stopService } from './faults.js';
 export { kafkaAddresses, kafkaLane, kafkaLaneCount } from './kafka-cluster.js';
 export { type KeyedRecord, readCommittedWithJava } from './kafka-reader.js';
+export { ensureKafkaTools, type KafkaTools } from './kafka-tools.js';
 export { KafkaLink } from './links/kafka-link.js';
 export { type KafkaApi, kafkaApis, type RequestHeader } from './links/kafka-protocol.js';
 export type { ArmedRule, KafkaAction, KafkaRule, RuleMatch } from './links/kafka-rules.js';

@@ -9,6 +9,7 @@ import { loadConnections } from '@ouro/config';
 import { loadStackConfig, stackUp } from '@ouro/infra';
 import { provision, provisionNamespace } from '@ouro/provisioning';
 import { listening, type RunningApp, startApp, startScript, waitForGroupToCatchUp } from '@ouro/testing';
+import { benchProcessGroups, CpuMeter, ceilingFractions, measureCeiling, processes } from './ceiling/index.js';
 import { type LoadResult, peakRssMb, runLoad } from './processes.js';
 import { renderCharts } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -86,13 +87,25 @@ const processor = await startApp('order-processor', ouro.env);
 const admin = (await import('@ouro/messaging')).createKafka({ brokers: connections.kafkaBrokers, clientId: 'bench' }).admin();
 await admin.connect();
 const settle = () => waitForGroupToCatchUp(admin, ouro.groupId, ouro.commandsTopic, 300_000);
+// CPU accounting (ceiling/cpu.ts) around saturation, end to end and catch-up: CPU seconds per process, cores used up or not.
+const cpu = new CpuMeter(
+  benchProcessGroups(loadStackConfig(), {
+    orderApi: [servers['Ouro order-api alone']?.pid ?? -1, servers['Ouro order-api + processor']?.pid ?? -1],
+    processor: [processor.pid],
+    baselines: ['bare Fastify', 'naive dual write', 'polling outbox'].map((name) => servers[name]?.pid ?? -1),
+  }),
+);
 
 // 1. Command API: saturation, then fixed offered rates (shares of order-api's saturation rate).
 const commandApi: Record<string, LoadResult[]> = {};
 const saturation: Record<string, LoadResult> = {};
 for (const [name, server] of Object.entries(servers)) {
   say(`command API · ${name} · saturation (${plan.connections} connections, ${plan.saturationSec}s)`);
-  saturation[name] = await runLoad({ mode: 'http', url: server.url, durationSec: plan.saturationSec, connections: plan.connections });
+  saturation[name] = await cpu.around(
+    `command API saturation · ${name}`,
+    () => runLoad({ mode: 'http', url: server.url, durationSec: plan.saturationSec, connections: plan.connections }),
+    (result) => result.accepted,
+  );
   say(`  ${saturation[name].throughput} orders/s, p99 ${saturation[name].latencyMs.p99} ms`);
   await settle();
 }
@@ -118,15 +131,20 @@ for (const [name, rates, topic] of [
 ] as const) {
   for (const rate of rates) {
     say(`end to end · ${name} · ${rate}/s for ${plan.e2eSec}s`);
-    const result = await runLoad({
-      mode: 'e2e',
-      url: servers[name]?.url ?? '',
-      durationSec: plan.e2eSec,
-      rate,
-      connections: plan.connections,
-      kafkaBrokers: connections.kafkaBrokers,
-      topic,
-    });
+    const result = await cpu.around(
+      `end to end · ${name} · ${rate}/s`,
+      () =>
+        runLoad({
+          mode: 'e2e',
+          url: servers[name]?.url ?? '',
+          durationSec: plan.e2eSec,
+          rate,
+          connections: plan.connections,
+          kafkaBrokers: connections.kafkaBrokers,
+          topic,
+        }),
+      (run) => run.accepted,
+    );
     endToEnd[name]?.push(result);
     say(`  p50 ${result.e2e?.p50} ms, p99 ${result.e2e?.p99} ms, never seen ${result.e2e?.neverSeen}`);
     await settle();
@@ -142,11 +160,21 @@ say(`peak RSS: order-api ${memory['order-api']} MB, order-processor ${memory['or
 
 // 3. Processor catch-up: a backlog drained by a fresh processor.
 say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands`);
-const catchUpResult = await catchUp(plan.backlog, say, values.profile ? { profileDir: `${profileDir}-processor` } : {});
+const catchUpResult = await catchUp(plan.backlog, say, {
+  ...(values.profile ? { profileDir: `${profileDir}-processor` } : {}),
+  measure: (pid, drain) => cpu.around('processor catch-up', drain, () => plan.backlog, { 'order-processor': processes(pid) }),
+});
 say(`  ${catchUpResult.ordersPerSecond} orders/s (${catchUpResult.seconds}s), peak RSS ${catchUpResult.peakRssMb} MB`);
 
 await Promise.allSettled([...Object.values(servers), processor].map((server) => server.kill('SIGTERM')));
 await admin.disconnect();
+// 5. Ceiling (ceiling/): the machine's limits measured with Kafka's, PostgreSQL's and Redis's own tools
+// on Ouro's record sizes, once Ouro's processes are gone; then each Ouro figure as a fraction of them.
+say('ceiling · Kafka, PostgreSQL and Redis with their own tools');
+const ceilingMeasured = await measureCeiling({ stack: loadStackConfig(), stamp, quick, source: ouro, cpu, say });
+const ceiling = { ...ceilingMeasured, fractions: ceilingFractions({ commandApi, endToEnd, catchUp: catchUpResult }, ceilingMeasured) };
+say(`  ceiling measured in ${ceiling.seconds}s`);
+
 const profile = values.profile
   ? { 'order-api alone, whole run': summariseProfile(profileDir), 'order-processor, catch-up': summariseProfile(`${profileDir}-processor`) }
   : undefined;
@@ -163,6 +191,8 @@ const results = {
   catchUp: catchUpResult,
   memory: { ...memory, 'order-processor (catch-up)': catchUpResult.peakRssMb },
   profile,
+  ceiling,
+  cpu: cpu.phases,
 };
 const outDir = join(root, 'docs/performance/results');
 mkdirSync(outDir, { recursive: true });

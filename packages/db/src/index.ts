@@ -9,6 +9,7 @@ export {
   orderViewFrom,
   type PersistOutcome,
   persistOrders,
+  persistOrdersQuery,
   recordFailures,
 } from './orders.js';
 export { type NewOrderFailureRow, type NewOrderRow, type OrderFailureRow, type OrderRow, orderFailures, orders } from './schema.js';

@@ -1,0 +1,148 @@
+// PostgreSQL's ceiling on this machine for Ouro's rows: the processor's own insert driven by
+// pgbench, and COPY (the bulk-load bound), in a schema of their own with a copy of `orders`.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { persistOrdersQuery } from '@ouro/db';
+import pg from 'pg';
+import type { CpuMeter } from './cpu.js';
+import { copyColumns, copyCsvLines, pgbenchInsertScript } from './pgbench-script.js';
+import { type PgbenchFigures, parsePgbench, parsePsqlCopy } from './postgres-output.js';
+import type { StoredOrder } from './record-sizes.js';
+import { runTool } from './tool-process.js';
+
+// node-postgres's own serialisation of a parameter: what the processor's driver puts on the wire.
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(value: unknown): string };
+
+export interface PostgresCeilingPlan {
+  readonly seconds: number;
+  readonly copyRows: number;
+}
+
+export interface PostgresCeiling {
+  readonly insert: PgbenchFigures & { readonly rowsPerStatement: number; readonly rowsPerSec: number; readonly rowBytes: number };
+  readonly copy: { readonly rows: number; readonly ms: number; readonly rowsPerSec: number };
+  readonly commands: readonly string[];
+}
+
+interface PostgresCeilingInput {
+  readonly root: string;
+  readonly databaseUrl: string;
+  /** Rows the processor stored in this run: their values, their size. */
+  readonly sample: { readonly orders: readonly StoredOrder[]; readonly rowBytes: number };
+  /** Ouro's chunk: rows per statement. */
+  readonly batchSize: number;
+  /** The processor's chunks in flight at once (PROCESSOR_CONCURRENCY): pgbench clients. */
+  readonly clients: number;
+  readonly schema: string;
+  readonly plan: PostgresCeilingPlan;
+  readonly workDir: string;
+  readonly cpu: CpuMeter;
+  readonly say: (text: string) => void;
+}
+
+export async function measurePostgresCeiling(input: PostgresCeilingInput): Promise<PostgresCeiling> {
+  const { root, databaseUrl, sample, batchSize, clients, schema, plan, workDir, cpu, say } = input;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  // The statement names `orders` unqualified, as the processor's does: the search path points it at the copy.
+  const env = { PGOPTIONS: `-c search_path=${schema}` };
+  const commands: string[] = [];
+  try {
+    await client.query(`create schema ${schema}`);
+    await client.query(`create table ${schema}.orders (like public.orders including all)`);
+    mkdirSync(workDir, { recursive: true });
+
+    const rows = Array.from({ length: batchSize }, (_, index) => sample.orders[index % sample.orders.length] as StoredOrder).map(
+      (order, index) => ({ ...order, items: [...order.items], id: randomUUID(), requestEventId: randomUUID(), sourceOffset: index }),
+    );
+    const { script, variables } = pgbenchInsertScript(
+      persistOrdersQuery(rows),
+      { ids: rows.map((row) => row.id), eventIds: rows.map((row) => row.requestEventId), offsets: rows.map((row) => row.sourceOffset) },
+      prepareValue,
+    );
+    const scriptFile = join(workDir, 'persist-orders.pgbench.sql');
+    writeFileSync(scriptFile, script);
+    say(`  pgbench: the processor's insert, ${batchSize} rows per statement, ${clients} clients, ${plan.seconds}s`);
+    const insert = await cpu.around(
+      "ceiling · pgbench, the processor's insert",
+      async () => {
+        const run = await runTool(
+          root,
+          'pgbench',
+          [
+            '-n',
+            '-M',
+            'extended',
+            '-c',
+            String(clients),
+            '-j',
+            '1',
+            '-T',
+            String(plan.seconds),
+            '-r',
+            '-f',
+            scriptFile,
+            ...Object.entries(variables).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
+            databaseUrl,
+          ],
+          env,
+        );
+        commands.push(`PGOPTIONS='${env.PGOPTIONS}' ${run.command}`);
+        const figures = parsePgbench(run.stdout);
+        if (figures.failed > 0) throw new Error(`pgbench: ${figures.failed} transactions failed:\n${run.stderr.slice(-1_000)}`);
+        return figures;
+      },
+      (figures) => figures.transactions * batchSize,
+    );
+    const insertRowsPerSec = Math.round(insert.tps * batchSize);
+    say(`    ${insertRowsPerSec} rows/s (${insert.tps.toFixed(1)} statements/s)`);
+
+    const csv = join(workDir, 'orders.csv');
+    const out = createWriteStream(csv);
+    for (const line of copyCsvLines(sample.orders, plan.copyRows, randomUUID)) {
+      if (!out.write(line)) await once(out, 'drain');
+    }
+    out.end();
+    await finished(out);
+    say(`  COPY: ${plan.copyRows.toLocaleString('en')} rows`);
+    const copy = await cpu.around(
+      'ceiling · COPY',
+      async () => {
+        const run = await runTool(
+          root,
+          'psql',
+          [
+            '-X',
+            '-v',
+            'ON_ERROR_STOP=1',
+            '-c',
+            '\\timing on',
+            '-c',
+            `\\copy orders (${copyColumns.join(', ')}) from '${csv}' with (format csv)`,
+            databaseUrl,
+          ],
+          env,
+        );
+        commands.push(`PGOPTIONS='${env.PGOPTIONS}' ${run.command}`);
+        const { rows: copied, ms } = parsePsqlCopy(run.stdout);
+        return { rows: copied, ms, rowsPerSec: Math.round(copied / (ms / 1000)) };
+      },
+      (figures) => figures.rows,
+    );
+    rmSync(csv, { force: true });
+    say(`    ${copy.rowsPerSec} rows/s`);
+
+    return {
+      insert: { ...insert, rowsPerStatement: batchSize, rowsPerSec: insertRowsPerSec, rowBytes: sample.rowBytes },
+      copy,
+      commands,
+    };
+  } finally {
+    await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+    await client.end();
+  }
+}
