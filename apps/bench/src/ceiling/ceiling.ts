@@ -106,6 +106,7 @@ export async function measureCeiling({ stack, stamp, quick, source, cpu, say }: 
     pipeline: chunk.size,
     clients: chunk.concurrency,
     plan: plan.redis,
+    workDir,
     cpu,
     say,
   });

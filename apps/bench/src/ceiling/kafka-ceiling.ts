@@ -16,7 +16,7 @@ import {
   parseEndToEndLatency,
   parseProducerPerformance,
 } from './kafka-output.js';
-import { runTool, type ToolRun } from './tool-process.js';
+import { runTool } from './tool-process.js';
 
 export interface KafkaCeilingPlan {
   /** Records per producer run (and so per consumer and copy run). */
@@ -65,19 +65,20 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
     latency: `${prefix}.latency`,
   };
   const commands: string[] = [];
-  const java = async (mainClass: string, args: readonly string[], heap = '512m'): Promise<ToolRun> => {
-    const run = await runTool(root, 'java', [
-      `-Xmx${heap}`,
-      tools.log4jOption,
-      '-cp',
-      tools.classpath,
-      `org.apache.kafka.tools.${mainClass}`,
-      ...args,
-    ]);
-    commands.push(run.command);
-    return run;
-  };
   mkdirSync(workDir, { recursive: true });
+  /** One run of one tool; its whole output is kept in the work directory under `name`. */
+  const java = async (name: string, mainClass: string, args: readonly string[], heap = '512m'): Promise<string> => {
+    const run = await runTool(
+      root,
+      'java',
+      [`-Xmx${heap}`, tools.log4jOption, '-cp', tools.classpath, `org.apache.kafka.tools.${mainClass}`, ...args],
+      {
+        keep: join(workDir, `${name}.txt`),
+      },
+    );
+    commands.push(run.command);
+    return run.stdout;
+  };
   const readCommitted = join(workDir, 'read-committed.properties');
   writeFileSync(readCommitted, 'isolation.level=read_committed\n');
 
@@ -98,54 +99,44 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
 
     // As order-api writes commands: acks=all, idempotent.
     const producerProps = ['--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=all', 'enable.idempotence=true'];
-    say(`  ProducerPerformance, idempotent: ${plan.records.toLocaleString('en')} records of ${sizes.command} bytes`);
+    const produce = (topic: string, recordBytes: number, extra: readonly string[] = []) => [
+      '--topic',
+      topic,
+      '--num-records',
+      String(plan.records),
+      '--record-size',
+      String(recordBytes),
+      '--throughput',
+      '-1',
+      ...extra,
+      ...producerProps,
+    ];
+    say(`  ProducerPerformance, idempotent: ${plan.records.toLocaleString('en')} records of ${sizes.command} B`);
     const idempotent = await cpu.around(
       'ceiling · ProducerPerformance, idempotent',
       async () =>
-        parseProducerPerformance(
-          (
-            await java('ProducerPerformance', [
-              '--topic',
-              topics.commands,
-              '--num-records',
-              String(plan.records),
-              '--record-size',
-              String(sizes.command),
-              '--throughput',
-              '-1',
-              ...producerProps,
-            ])
-          ).stdout,
-        ),
+        parseProducerPerformance(await java('producer-idempotent', 'ProducerPerformance', produce(topics.commands, sizes.command))),
       (figures) => figures.records,
     );
     say(`    ${idempotent.recordsPerSec} records/s, p99 ${idempotent.latencyMs.p99} ms`);
 
-    // As the processor writes events: in transactions of about Ouro's chunk, which at the idempotent
-    // rate last this long.
+    // As the processor writes events: in transactions as long as Ouro's chunk takes at the idempotent rate.
     const transactionDurationMs = Math.max(1, Math.round((transactionSize / idempotent.recordsPerSec) * 1000));
-    say(`  ProducerPerformance, transactional (${transactionDurationMs} ms transactions): records of ${sizes.event} bytes`);
+    say(`  ProducerPerformance, transactional (${transactionDurationMs} ms transactions): records of ${sizes.event} B`);
     const transactional = await cpu.around(
       'ceiling · ProducerPerformance, transactional',
       async () =>
         parseProducerPerformance(
-          (
-            await java('ProducerPerformance', [
-              '--topic',
-              topics.events,
-              '--num-records',
-              String(plan.records),
-              '--record-size',
-              String(sizes.event),
-              '--throughput',
-              '-1',
+          await java(
+            'producer-transactional',
+            'ProducerPerformance',
+            produce(topics.events, sizes.event, [
               '--transactional-id',
               `${prefix}.producer`,
               '--transaction-duration-ms',
               String(transactionDurationMs),
-              ...producerProps,
-            ])
-          ).stdout,
+            ]),
+          ),
         ),
       (figures) => figures.records,
     );
@@ -157,22 +148,20 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
       'ceiling · ConsumerPerformance, read_committed',
       async () =>
         parseConsumerPerformance(
-          (
-            await java('ConsumerPerformance', [
-              '--bootstrap-server',
-              bootstrap,
-              '--topic',
-              topics.events,
-              '--messages',
-              String(plan.records),
-              '--consumer.config',
-              readCommitted,
-              '--group',
-              `${prefix}.consumer`,
-              '--timeout',
-              '30000',
-            ])
-          ).stdout,
+          await java('consumer-read-committed', 'ConsumerPerformance', [
+            '--bootstrap-server',
+            bootstrap,
+            '--topic',
+            topics.events,
+            '--messages',
+            String(plan.records),
+            '--consumer.config',
+            readCommitted,
+            '--group',
+            `${prefix}.consumer`,
+            '--timeout',
+            '30000',
+          ]),
         ),
       (figures) => figures.records,
     );
@@ -187,9 +176,10 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
     const copy = await cpu.around(
       'ceiling · TransactionalMessageCopier',
       async () => {
-        const runs = await Promise.all(
+        const outputs = await Promise.all(
           Array.from({ length: partitions }, (_, partition) =>
             java(
+              `copier-${partition}`,
               'TransactionalMessageCopier',
               [
                 '--broker-list',
@@ -211,32 +201,30 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
             ),
           ),
         );
-        return combineCopiers(runs.map((run) => parseCopier(run.stdout)));
+        return combineCopiers(outputs.map(parseCopier));
       },
       (figures) => figures.copied,
     );
     say(`    ${copy.recordsPerSec} records/s, ${copy.recordsPerTransaction} records per transaction`);
 
-    say(`  EndToEndLatency: ${plan.latencyMessages} messages, one at a time`);
+    say(`  EndToEndLatency: ${plan.latencyMessages} records, one at a time`);
     const latency = await cpu.around(
       'ceiling · EndToEndLatency',
       async () =>
         parseEndToEndLatency(
-          (
-            await java('EndToEndLatency', [
-              bootstrap,
-              topics.latency,
-              String(plan.latencyMessages),
-              'all',
-              String(sizes.command),
-              readCommitted,
-            ])
-          ).stdout,
+          await java('end-to-end-latency', 'EndToEndLatency', [
+            bootstrap,
+            topics.latency,
+            String(plan.latencyMessages),
+            'all',
+            String(sizes.command),
+            readCommitted,
+          ]),
           plan.latencyMessages,
         ),
       (figures) => figures.messages,
     );
-    say(`    avg ${latency.avgMs} ms, p99 ${latency.p99Ms} ms`);
+    say(`    average ${latency.avgMs} ms, p99 ${latency.p99Ms} ms`);
 
     return {
       producerIdempotent: { ...idempotent, recordBytes: sizes.command },
@@ -253,7 +241,9 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
     };
   } finally {
     // The records are this run's alone; nothing reads them again.
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+    await admin
+      .deleteTopics({ topics: Object.values(topics) })
+      .catch((error: unknown) => say(`  could not delete the ceiling's topics: ${(error as Error).message}`));
     await admin.disconnect();
   }
 }

@@ -106,23 +106,23 @@ function copierTime(text: unknown): number {
 }
 
 /**
- * TransactionalMessageCopier: one JSON status line per poll (`progress`), then `shutdown_complete`.
- * Transactions are counted from the status lines whose total moved: it prints one before every poll
- * and commits at most one transaction per poll.
+ * TransactionalMessageCopier (4.1): one JSON status line per poll (stage `ProcessLoop`), then one with
+ * stage `ShutdownComplete`. Transactions are counted from the status lines whose total moved: it
+ * prints one before every poll and commits at most one transaction per poll.
  */
 export function parseCopier(output: string): CopierProgress {
   const lines = output
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-  const progress = lines.filter((line) => typeof line.progress === 'string');
-  const shutdown = lines.find((line) => typeof line.shutdown_complete === 'string');
+  const progress = lines.filter((line) => line.stage === 'ProcessLoop');
+  const shutdown = lines.find((line) => line.stage === 'ShutdownComplete');
   const first = progress[0];
   if (!first || !shutdown) throw new Error(`the copier did not run to its end:\n${output.slice(-1_000)}`);
   const totals = [...progress, shutdown].map((line) => number(String(line.totalProcessed), 'totalProcessed'));
   const transactions = totals.filter((total, index) => index > 0 && total > (totals[index - 1] ?? 0)).length;
   return {
-    transactionalId: String(shutdown.shutdown_complete),
+    transactionalId: String(shutdown.transactionalId),
     startedAt: copierTime(first.time),
     endedAt: copierTime(shutdown.time),
     copied: totals.at(-1) ?? 0,

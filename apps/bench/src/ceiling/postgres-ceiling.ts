@@ -50,6 +50,7 @@ export async function measurePostgresCeiling(input: PostgresCeilingInput): Promi
   await client.connect();
   // The statement names `orders` unqualified, as the processor's does: the search path points it at the copy.
   const env = { PGOPTIONS: `-c search_path=${schema}` };
+  const aliases = { [databaseUrl]: '"$DATABASE_URL"' };
   const commands: string[] = [];
   try {
     await client.query(`create schema ${schema}`);
@@ -89,7 +90,7 @@ export async function measurePostgresCeiling(input: PostgresCeilingInput): Promi
             ...Object.entries(variables).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
             databaseUrl,
           ],
-          env,
+          { env, aliases, keep: join(workDir, 'pgbench.txt') },
         );
         commands.push(`PGOPTIONS='${env.PGOPTIONS}' ${run.command}`);
         const figures = parsePgbench(run.stdout);
@@ -125,7 +126,7 @@ export async function measurePostgresCeiling(input: PostgresCeilingInput): Promi
             `\\copy orders (${copyColumns.join(', ')}) from '${csv}' with (format csv)`,
             databaseUrl,
           ],
-          env,
+          { env, aliases, keep: join(workDir, 'psql-copy.txt') },
         );
         commands.push(`PGOPTIONS='${env.PGOPTIONS}' ${run.command}`);
         const { rows: copied, ms } = parsePsqlCopy(run.stdout);
@@ -142,7 +143,9 @@ export async function measurePostgresCeiling(input: PostgresCeilingInput): Promi
       commands,
     };
   } finally {
-    await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+    await client
+      .query(`drop schema if exists ${schema} cascade`)
+      .catch((error: unknown) => say(`  could not drop schema ${schema}: ${(error as Error).message}`));
     await client.end();
   }
 }

@@ -1,5 +1,6 @@
 // Redis's ceiling on this machine for the processor's cache work: the cache's own settle script
 // (the Lua of OrderCache), driven by redis-benchmark with keys and values of Ouro's shape.
+import { join } from 'node:path';
 import { committedChannel, settleScript } from '@ouro/cache';
 import type { CpuMeter } from './cpu.js';
 import type { StoredOrder } from './record-sizes.js';
@@ -24,15 +25,16 @@ interface RedisCeilingInput {
   readonly pipeline: number;
   readonly clients: number;
   readonly plan: RedisCeilingPlan;
+  readonly workDir: string;
   readonly cpu: CpuMeter;
   readonly say: (text: string) => void;
 }
 
 export async function measureRedisCeiling(input: RedisCeilingInput): Promise<RedisCeiling> {
-  const { root, redisUrl, order, pipeline, clients, plan, cpu, say } = input;
+  const { root, redisUrl, order, pipeline, clients, plan, workDir, cpu, say } = input;
   const commands: string[] = [];
   const load = await runTool(root, 'redis-cli', ['-u', redisUrl, 'SCRIPT', 'LOAD', settleScript]);
-  commands.push(load.command.replace(/'[^']*redis\.call[^']*'/s, '<the settle script of packages/cache/src/order-cache.ts>'));
+  commands.push(`redis-cli -u "$REDIS_URL" SCRIPT LOAD "<settleScript of packages/cache/src/order-cache.ts>"`);
   const sha = load.stdout.trim();
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new Error(`redis-cli SCRIPT LOAD answered ${load.stdout.slice(0, 200)}`);
   // The entry as markCommitted writes it (orderViewFrom + status), for an order of this run.
@@ -54,27 +56,32 @@ export async function measureRedisCeiling(input: RedisCeilingInput): Promise<Red
   const settle = await cpu.around(
     'ceiling · redis-benchmark, settle script',
     async () => {
-      const run = await runTool(root, 'redis-benchmark', [
-        '-u',
-        redisUrl,
-        '-n',
-        String(plan.requests),
-        '-c',
-        String(clients),
-        '-P',
-        String(pipeline),
-        '-r',
-        '1000000000',
-        '--csv',
-        'EVALSHA',
-        sha,
-        '1',
-        `ceil:order:${id}`,
-        value,
-        '60',
-        `${committedChannel}:ceiling`,
-        id,
-      ]);
+      const run = await runTool(
+        root,
+        'redis-benchmark',
+        [
+          '-u',
+          redisUrl,
+          '-n',
+          String(plan.requests),
+          '-c',
+          String(clients),
+          '-P',
+          String(pipeline),
+          '-r',
+          '1000000000',
+          '--csv',
+          'EVALSHA',
+          sha,
+          '1',
+          `ceil:order:${id}`,
+          value,
+          '60',
+          `${committedChannel}:ceiling`,
+          id,
+        ],
+        { aliases: { [redisUrl]: '"$REDIS_URL"' }, keep: join(workDir, 'redis-benchmark.txt') },
+      );
       commands.push(run.command);
       const [figures] = parseRedisBenchmarkCsv(run.stdout);
       if (!figures) throw new Error('redis-benchmark measured nothing');

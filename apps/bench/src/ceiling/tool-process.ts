@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { relative } from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 export interface ToolRun {
   readonly stdout: string;
@@ -9,9 +9,24 @@ export interface ToolRun {
   readonly seconds: number;
 }
 
-/** How a command is shown in the report: paths from the repository, bulky arguments (row arrays) by their size. */
-export function displayCommand(root: string, command: string, args: readonly string[]): string {
+export interface ToolOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  /** Shown instead of a literal argument: `"$DATABASE_URL"` rather than the URL and its password. */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** Keeps the tool's whole output in this file, for a look at a figure later. */
+  readonly keep?: string;
+}
+
+/** How a command is shown in the report: paths from the repository, aliases, bulky arguments (row arrays) by their size. */
+export function displayCommand(
+  root: string,
+  command: string,
+  args: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): string {
   const shown = [command, ...args].map((arg) => {
+    const alias = Object.entries(aliases).find(([literal]) => arg.includes(literal));
+    if (alias) return arg.replace(alias[0], alias[1]);
     const text = arg.replaceAll(`${root}/`, '');
     if (text.length > 160) return `${text.slice(0, text.indexOf('=') + 1 || 40)}<${text.length} characters>`;
     return /^[\w@%+=:,./*-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
@@ -19,16 +34,11 @@ export function displayCommand(root: string, command: string, args: readonly str
   return shown.join(' ');
 }
 
-/** Runs a tool to its end; rejects with the end of its stderr when it fails, so no failed run becomes a figure. */
-export function runTool(
-  root: string,
-  command: string,
-  args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
-): Promise<ToolRun> {
+/** Runs a tool to its end; rejects with the end of its output when it fails, so no failed run becomes a figure. */
+export function runTool(root: string, command: string, args: readonly string[], options: ToolOptions = {}): Promise<ToolRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -39,11 +49,10 @@ export function runTool(
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      const shown = displayCommand(root, command, args);
+      const shown = displayCommand(root, command, args, options.aliases);
+      if (options.keep) writeFileSync(options.keep, `$ ${shown}\n${stdout}\n--- stderr ---\n${stderr}`);
       if (code !== 0) reject(new Error(`\`${shown}\` exited with ${code}:\n${(stderr || stdout).slice(-2_000)}`));
       else resolve({ stdout, stderr, command: shown, seconds: Math.round((performance.now() - started) / 100) / 10 });
     });
   });
 }
-
-export const fromRoot = (root: string, path: string) => relative(root, path);
