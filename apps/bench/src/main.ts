@@ -101,11 +101,9 @@ const commandApi: Record<string, LoadResult[]> = {};
 const saturation: Record<string, LoadResult> = {};
 for (const [name, server] of Object.entries(servers)) {
   say(`command API · ${name} · saturation (${plan.connections} connections, ${plan.saturationSec}s)`);
-  saturation[name] = await cpu.around(
-    `command API saturation · ${name}`,
-    () => runLoad({ mode: 'http', url: server.url, durationSec: plan.saturationSec, connections: plan.connections }),
-    (result) => result.accepted,
-  );
+  const measured = cpu.start(`command API saturation · ${name}`);
+  saturation[name] = await runLoad({ mode: 'http', url: server.url, durationSec: plan.saturationSec, connections: plan.connections });
+  measured(saturation[name].accepted);
   say(`  ${saturation[name].throughput} orders/s, p99 ${saturation[name].latencyMs.p99} ms`);
   await settle();
 }
@@ -131,20 +129,17 @@ for (const [name, rates, topic] of [
 ] as const) {
   for (const rate of rates) {
     say(`end to end · ${name} · ${rate}/s for ${plan.e2eSec}s`);
-    const result = await cpu.around(
-      `end to end · ${name} · ${rate}/s`,
-      () =>
-        runLoad({
-          mode: 'e2e',
-          url: servers[name]?.url ?? '',
-          durationSec: plan.e2eSec,
-          rate,
-          connections: plan.connections,
-          kafkaBrokers: connections.kafkaBrokers,
-          topic,
-        }),
-      (run) => run.accepted,
-    );
+    const measured = cpu.start(`end to end · ${name} · ${rate}/s`);
+    const result = await runLoad({
+      mode: 'e2e',
+      url: servers[name]?.url ?? '',
+      durationSec: plan.e2eSec,
+      rate,
+      connections: plan.connections,
+      kafkaBrokers: connections.kafkaBrokers,
+      topic,
+    });
+    measured(result.accepted);
     endToEnd[name]?.push(result);
     say(`  p50 ${result.e2e?.p50} ms, p99 ${result.e2e?.p99} ms, never seen ${result.e2e?.neverSeen}`);
     await settle();

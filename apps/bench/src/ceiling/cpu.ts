@@ -96,18 +96,28 @@ export class CpuMeter {
   }
 
   /**
-   * Runs `work` between two samples and records the phase. `extra` adds processes to a group for
-   * this phase only (the processor a catch-up starts).
+   * Starts a phase; the function it returns ends it with the orders it moved and records it. `extra`
+   * adds processes to a group for this phase only (the processor a catch-up starts).
    */
+  start(phase: string, extra: Readonly<Record<string, ProcessGroup>> = {}): (orders: number) => PhaseCpu {
+    const before = this.sample(extra);
+    return (orders) => {
+      const measured = phaseCpu(phase, before, this.sample(extra), orders, ticksPerSecond);
+      this.phases.push(measured);
+      return measured;
+    };
+  }
+
+  /** `work` as one phase. */
   async around<T>(
     phase: string,
     work: () => Promise<T>,
     orders: (result: T) => number,
     extra: Readonly<Record<string, ProcessGroup>> = {},
   ): Promise<T> {
-    const before = this.sample(extra);
+    const end = this.start(phase, extra);
     const result = await work();
-    this.phases.push(phaseCpu(phase, before, this.sample(extra), orders(result), ticksPerSecond));
+    end(orders(result));
     return result;
   }
 }

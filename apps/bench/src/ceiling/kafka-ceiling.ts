@@ -165,6 +165,8 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
         ),
       (figures) => figures.records,
     );
+    // A short read (the tool gives up after its timeout, and still prints figures) measured something else.
+    if (consumer.records < plan.records) throw new Error(`ConsumerPerformance read ${consumer.records} of ${plan.records} records`);
     say(`    ${consumer.fetchRecordsPerSec} records/s while fetching`);
 
     // As the processor copies commands into events: exactly once, `transactionSize` records and their
@@ -205,6 +207,7 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
       },
       (figures) => figures.copied,
     );
+    if (copy.copied !== plan.records) throw new Error(`the copiers copied ${copy.copied} of ${plan.records} records`);
     say(`    ${copy.recordsPerSec} records/s, ${copy.recordsPerTransaction} records per transaction`);
 
     say(`  EndToEndLatency: ${plan.latencyMessages} records, one at a time`);
