@@ -82,7 +82,7 @@ export async function sampleStoredOrders(databaseUrl: string, topic: string, cou
   await client.connect();
   try {
     const { rows } = await client.query<Record<string, unknown>>(
-      'select o.*, pg_column_size(o.*) as stored_bytes from orders o where source_topic = $1 order by source_partition, source_offset limit $2',
+      'select o.*, pg_column_size(o.*) as stored_bytes from orders o where source_topic = $1 limit $2',
       [topic, count],
     );
     const orders: StoredOrder[] = rows.map((row) => ({

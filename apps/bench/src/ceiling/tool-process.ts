@@ -29,7 +29,7 @@ export function displayCommand(
     if (alias) return arg.replace(alias[0], alias[1]);
     const text = arg.replaceAll(`${root}/`, '');
     if (text.length > 160) return `${text.slice(0, text.indexOf('=') + 1 || 40)}<${text.length} characters>`;
-    return /^[\w@%+=:,./*-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
   });
   return shown.join(' ');
 }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { displayCommand } from './tool-process.js';
+
+describe('displayCommand', () => {
+  it('shows paths from the repository and quotes what a shell would expand or split', () => {
+    expect(
+      displayCommand('/repo', 'java', ['-cp', '/repo/.stack/kafka-tools/libs/*', 'org.apache.kafka.tools.EndToEndLatency', 'a b']),
+    ).toBe("java -cp '.stack/kafka-tools/libs/*' org.apache.kafka.tools.EndToEndLatency 'a b'");
+  });
+
+  it('names an aliased argument instead of showing it, and gives a bulky one by its size', () => {
+    const shown = displayCommand('/repo', 'pgbench', ['-D', `p4=${'x'.repeat(200)}`, 'postgres://ouro:secret@127.0.0.1/ouro'], {
+      'postgres://ouro:secret@127.0.0.1/ouro': '"$DATABASE_URL"',
+    });
+
+    expect(shown).toBe('pgbench -D p4=<203 characters> "$DATABASE_URL"');
+  });
+});
