@@ -40,6 +40,26 @@ export async function crashService(config: StackConfig, target: FaultTarget): Pr
   await untilClosed(service);
 }
 
+/**
+ * Freezes the target (SIGSTOP) as a long GC pause or a hung host would: it keeps its port, the
+ * kernel still takes connections for it, and nothing answers. Only Kafka nodes can be paused.
+ */
+export function pauseService(config: StackConfig, target: FaultTarget): void {
+  process.kill(pidOf(config, target), 'SIGSTOP');
+}
+
+/** Lets a paused target run again (SIGCONT): it carries on from where it stopped, unaware of the time gone. */
+export function resumeService(config: StackConfig, target: FaultTarget): void {
+  process.kill(pidOf(config, target), 'SIGCONT');
+}
+
+function pidOf(config: StackConfig, target: FaultTarget): number {
+  const service = owned(config, target);
+  const pid = service.pid?.();
+  if (pid === undefined) throw new Error(`${target} cannot be paused: the stack knows no pid for it`);
+  return pid;
+}
+
 /** The process is gone once its pid is; its port must be closed too, or a fault did not happen. */
 async function untilClosed(service: Service): Promise<void> {
   const { host, port } = portOf(service);

@@ -1,6 +1,6 @@
 export { loadStackConfig, type StackConfig } from './config.js';
 export { connectGroup } from './connect-worker.js';
-export { crashService, type FaultTarget, NotStartedByStack, startService, stopService } from './faults.js';
+export { crashService, type FaultTarget, NotStartedByStack, pauseService, resumeService, startService, stopService } from './faults.js';
 export { kafkaAddresses, kafkaLane, kafkaLaneCount } from './kafka-cluster.js';
 export { type KeyedRecord, readCommittedWithJava } from './kafka-reader.js';
 export { ensureKafkaTools, type KafkaTools } from './kafka-tools.js';

@@ -23,6 +23,8 @@ export interface Service {
   crash(): Promise<void>;
   /** True when this stack started the running instance (so `down` may stop it). */
   isOwned(): boolean;
+  /** The pid of the running instance this stack started, for faults that signal it (pause). */
+  pid?(): number | undefined;
   /**
    * True when the running instance this stack started was started with another configuration
    * than this version of the stack writes (e.g. new listeners): `up` restarts it.

@@ -4,7 +4,7 @@ import { eventually, uniqueName } from '@ouro/testing';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '../src/config.js';
-import { crashService, startService } from '../src/faults.js';
+import { crashService, pauseService, resumeService, startService } from '../src/faults.js';
 import { kafkaAddresses, kafkaClusterDir } from '../src/kafka-cluster.js';
 import { KafkaLink } from '../src/links/kafka-link.js';
 import { stackReset, stackUp } from '../src/stack.js';
@@ -112,6 +112,47 @@ describe('a Kafka cluster of three nodes (stack up --brokers 3)', () => {
     await send(topic, 'after');
     expect(await highWatermark(topic)).toBe(3);
   }, 180_000);
+
+  it('pauses a node, which then takes connections and answers nothing, and resumes it', async () => {
+    const nodeThree = { ...clientConfig, retry: { retries: 0 }, connectionTimeout: 1_000, brokers: [kafkaAddresses(config)[2] ?? ''] };
+    pauseService(config, 'kafka-3');
+    try {
+      const frozen = new Kafka({ ...nodeThree, clientId: 'ouro-paused' }).admin();
+      await expect(frozen.connect()).rejects.toThrow(/timed out/);
+    } finally {
+      resumeService(config, 'kafka-3');
+    }
+    const thawed = new Kafka({ ...nodeThree, clientId: 'ouro-resumed' }).admin();
+    await thawed.connect();
+    expect((await thawed.describeCluster()).brokers.length).toBeGreaterThan(0);
+    await thawed.disconnect();
+  });
+
+  it('connects a new client whose first bootstrap broker takes connections but never answers', async () => {
+    // given a topic kept on brokers 2 and 3 only
+    const topic = uniqueName('hung-seed');
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [2, 3] }] }] });
+    // and a link on which broker 1 accepts connections and answers nothing, as a paused or hung broker does
+    const link = await KafkaLink.open(config);
+    link.nodes[0]?.set({ kind: 'partitioned' });
+    // when a new producer starts with broker 1 first in its bootstrap list (kafkajs tries the list in order)
+    const timeouts = { connectionTimeout: 1_000, requestTimeout: 30_000 };
+    const fresh = new Kafka({ ...clientConfig, ...timeouts, clientId: 'ouro-hung-seed', brokers: link.brokers }).producer();
+    try {
+      const started = Date.now();
+      await fresh.connect();
+      const connectedAfterMs = Date.now() - started;
+      await fresh.send({ topic, acks: -1, messages: [{ value: 'through another broker' }] });
+
+      // then it gave up on broker 1 once its first request had waited the connection timeout (not
+      // the request timeout, 30 times longer), connected through another broker, and wrote
+      expect(connectedAfterMs).toBeLessThan(timeouts.requestTimeout / 2);
+      expect(await highWatermark(topic)).toBe(1);
+    } finally {
+      await fresh.disconnect();
+      await link.close();
+    }
+  }, 60_000);
 
   it('writes every message of a send across partitions when a leader dies mid-request and its partition moves to a broker that already answered', async () => {
     // given a topic whose partition 0 is led by broker 1 and partition 1 by broker 2, with broker 1

@@ -75,6 +75,24 @@ describe('Link', () => {
     refused.on('error', () => {});
     await new Promise((resolve) => refused.once('close', resolve));
   });
+
+  it('resets a connection whose peer is down, as the peer would refuse it', async () => {
+    // given a link to a port nothing listens on
+    const nothing = createServer();
+    nothing.listen(0, '127.0.0.1');
+    await once(nothing, 'listening');
+    const { port } = nothing.address() as AddressInfo;
+    nothing.close();
+    const link = await Link.open({ host: '127.0.0.1', port });
+    cleanups.push(() => link.close());
+
+    // when a client connects through it
+    const client = connect(link.port, '127.0.0.1');
+    const error = new Promise<NodeJS.ErrnoException>((resolve) => client.once('error', resolve));
+
+    // then its connection is reset (a dead peer's refusal), not ended in good order
+    expect((await error).code).toBe('ECONNRESET');
+  });
 });
 
 describe('KafkaLink', () => {

@@ -1,5 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { crashService, type FaultTarget, type KafkaApi, type LinkState, type StackConfig, startService } from '@ouro/infra';
+import {
+  crashService,
+  type FaultTarget,
+  type KafkaApi,
+  type LinkState,
+  pauseService,
+  resumeService,
+  type StackConfig,
+  startService,
+} from '@ouro/infra';
 import type { Deployment, Links } from './deployment.js';
 
 /** What a fault can reach: the apps, the stack's services, the links between them. */
@@ -11,6 +20,11 @@ export interface FaultContext {
   readonly injected: (fault: string) => void;
   /** Records that a fault healed: from now on the apps must come back within the liveness bounds. */
   readonly healed: (fault: string) => void;
+  /**
+   * Records a fault the deployment is built to ride through (one node of a three-node cluster
+   * lost): the apps must be back within the liveness bounds while it lasts, not only once it heals.
+   */
+  readonly riding: (fault: string) => void;
 }
 
 /** A fault from start to heal: it injects, waits as long as the fault lasts, heals, and says so. */
@@ -93,11 +107,28 @@ export const crashAndRestart =
     healed(`crash ${target} ${downMs / 1000} s`);
   };
 
-export const crash =
+/** One node of a cluster crashed and left down: the two left keep the cluster going, and the apps with it. */
+export const crashNode =
   (target: FaultTarget): Fault =>
-  async ({ stack, injected }) => {
+  async ({ stack, injected, riding }) => {
     await crashService(stack, target);
     injected(`crash ${target}`);
+    riding(`${target} down`);
+  };
+
+/**
+ * One node of a cluster frozen (SIGSTOP) for `ms`: it keeps its connections and answers nothing,
+ * as in a long GC pause. The others fence it and carry on; resumed, it finds itself fenced.
+ */
+export const pauseNode =
+  (target: FaultTarget, ms: number): Fault =>
+  async ({ stack, injected, riding, healed }) => {
+    pauseService(stack, target);
+    injected(`pause ${target} ${ms / 1000} s`);
+    riding(`${target} paused`);
+    await sleep(ms);
+    resumeService(stack, target);
+    healed(`resume ${target}`);
   };
 
 export const restart =

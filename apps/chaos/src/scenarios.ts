@@ -1,15 +1,16 @@
 import type { Topology } from './deployment.js';
 import {
   addProcessor,
-  crash,
   crashAndRestart,
   crashApi,
   crashCoordinatorAtCommit,
+  crashNode,
   crashProcessor,
   degradeLink,
   type Fault,
   loseKafkaReplies,
   pauseApi,
+  pauseNode,
   removeProcessor,
   restart,
   zombieProcessor,
@@ -152,6 +153,13 @@ export const scenarios: readonly Scenario[] = [
     description: 'three brokers, two order-api and three processors; one broker SIGKILLed under load, restarted later',
     topology: { apis: 2, processors: 3 },
     cluster: true,
-    steps: [at(0.3, crash('kafka-2')), at(0.7, restart('kafka-2'))],
+    steps: [at(0.3, crashNode('kafka-2')), at(0.7, restart('kafka-2'))],
+  },
+  {
+    name: 'cluster-broker-pause',
+    description: 'three brokers, two order-api and three processors; one broker frozen (SIGSTOP) for 25 s under load, then resumed',
+    topology: { apis: 2, processors: 3 },
+    cluster: true,
+    steps: [at(0.3, pauseNode('kafka-1', 25_000))],
   },
 ];

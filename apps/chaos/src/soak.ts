@@ -195,6 +195,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       liveness.healed(fault);
       progress.note(`  soak: healed: ${fault}`);
     },
+    riding: (fault) => {
+      liveness.healed(fault);
+      progress.note(`  soak: riding through: ${fault}`);
+    },
   };
 
   try {

@@ -131,6 +131,11 @@ export class Link {
     const upstream = connect(this.target.port, this.target.host);
     const connection = { client, upstream };
     this.connections.add(connection);
+    // A peer that is down refuses connections: the client's is reset, not closed in good order, as
+    // it would be if the proxy were not in between.
+    const refused = () => client.resetAndDestroy();
+    upstream.once('error', refused);
+    upstream.once('connect', () => upstream.off('error', refused));
     const inspector = this.inspect();
     for (const socket of [client, upstream]) {
       socket.setNoDelay(true);

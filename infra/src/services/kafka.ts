@@ -180,6 +180,7 @@ export function kafkaNodeService(config: StackConfig, node: KafkaNode): Service 
       if (running) await killProcess(running);
     },
     isOwned: () => ownedPid() !== undefined,
+    pid: ownedPid,
     isOutdated: () => ownedPid() !== undefined && written() !== serverProperties,
     dataDirs: () => [files.dataDir],
   };

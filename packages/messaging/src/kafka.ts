@@ -7,7 +7,7 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 /**
  * kafkajs' console output, less one warning that does not apply here: with limited retries, an
  * idempotent producer that failed may reuse sequence numbers; every producer of ours is replaced
- * after a failure (see BatchingProducer and PartitionTask), so none is ever used in that state.
+ * after a failure (see BatchingProducer and GroupTask), so none is ever used in that state.
  */
 const logCreator: logCreatorType =
   () =>
@@ -27,7 +27,9 @@ export function createKafka({
 }: { brokers: readonly string[]; clientId: string } & Omit<Partial<KafkaConfig>, 'brokers' | 'clientId'>): Kafka {
   return new Kafka({
     clientId,
-    brokers: [...brokers],
+    // kafkajs bootstraps from the first address of its list, then the next: each client starting
+    // at a random one (as Java clients do) spreads the cost of a node that is down or hung.
+    brokers: shuffled(brokers),
     logLevel: logLevel.WARN,
     logCreator,
     connectionTimeout: 3_000,
@@ -37,4 +39,13 @@ export function createKafka({
     retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 8 },
     ...rest,
   });
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
 }

@@ -7,6 +7,7 @@ import { createKafka } from './kafka.js';
 import type { Logger } from './logger.js';
 import type { BatchHandler } from './processing/handler.js';
 import type { ProcessorObserver } from './processing/observer.js';
+import { groupTransactionalId, partitionGroupAssigner } from './processing/partition-groups.js';
 import { readToEnd } from './read-to-end.js';
 import { ensureTopics } from './topics.js';
 import { TransactionalProcessor } from './transactional-processor.js';
@@ -132,7 +133,11 @@ describe('TransactionalProcessor fencing', () => {
     await until(async () => (await runtime.written()).includes('first'));
 
     // given a zombie: an earlier owner's producer for the partition, with a transaction open
-    const zombie = kafka.producer({ transactionalId: `${runtime.prefix}-${runtime.input}-0`, idempotent: true, maxInFlightRequests: 1 });
+    const zombie = kafka.producer({
+      transactionalId: groupTransactionalId(runtime.prefix, runtime.input, 0, { count: 3 }),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await zombie.connect();
     cleanups.push(() => zombie.disconnect());
     const transaction = await zombie.transaction();
@@ -140,7 +145,12 @@ describe('TransactionalProcessor fencing', () => {
 
     // and the member's group rebalancing (another member joins and leaves), so the partition is assigned to it again
     const joins = () => runtime.logged.filter((message) => message === 'joined the consumer group').length;
-    const intruder = kafka.consumer({ groupId: runtime.groupId, sessionTimeout: 6_000 });
+    // (it must speak the group's protocol: the broker refuses a member with another assigner)
+    const intruder = kafka.consumer({
+      groupId: runtime.groupId,
+      sessionTimeout: 6_000,
+      partitionAssigners: [partitionGroupAssigner({ count: 3 })],
+    });
     await intruder.connect();
     await intruder.subscribe({ topic: runtime.input });
     await intruder.run({ autoCommit: false, eachMessage: async () => {} });

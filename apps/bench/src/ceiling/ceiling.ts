@@ -35,7 +35,7 @@ export interface Ceiling {
   readonly seconds: number;
   /** Ouro's records as this run's apps wrote them. */
   readonly sizes: { readonly command: RecordSize; readonly event: RecordSize; readonly rowBytes: number };
-  /** The processor's shape the tools are set to: rows and records per chunk, chunks in flight. */
+  /** The processor's shape the tools are set to: rows and records per chunk, transactions in flight (one per partition group). */
   readonly chunk: { readonly size: number; readonly concurrency: number };
   readonly kafka: KafkaCeiling;
   readonly postgres: PostgresCeiling;
@@ -63,7 +63,8 @@ export async function measureCeiling({ stack, stamp, quick, source, cpu, say }: 
   const plan = ceilingPlans[quick ? 'quick' : 'full'];
   const connections = loadConnections();
   const processor = loadProcessorConfig({ ...process.env, ...source.env });
-  const chunk = { size: processor.maxBatchSize, concurrency: processor.partitionsConsumedConcurrently };
+  // One transaction at a time per partition group, and only groups that hold a partition ever run one.
+  const chunk = { size: processor.maxBatchSize, concurrency: Math.min(processor.partitionGroups, source.partitions) };
   const tools = await ensureKafkaTools(stack, (line) => say(`  ${line}`));
   const workDir = join(stack.stateDir, 'ceiling', stamp);
 

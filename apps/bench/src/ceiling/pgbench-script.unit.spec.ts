@@ -33,7 +33,7 @@ describe('pgbenchInsertScript', () => {
     expect(script).toContain(':event_ids::uuid[]');
     expect(script).toContain(':offsets::bigint[])');
     expect(script).toContain('on conflict do nothing');
-    expect(script).toContain('where id = any(:ids::uuid[])');
+    expect(script).toContain('returning id, committed_at');
     expect(script).not.toMatch(/\$\d/);
   });
 

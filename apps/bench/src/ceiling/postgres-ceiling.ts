@@ -35,7 +35,7 @@ interface PostgresCeilingInput {
   readonly sample: { readonly orders: readonly StoredOrder[]; readonly rowBytes: number };
   /** Ouro's chunk: rows per statement. */
   readonly batchSize: number;
-  /** The processor's chunks in flight at once (PROCESSOR_CONCURRENCY): pgbench clients. */
+  /** The processor's transactions in flight at once (one per partition group, PROCESSOR_PARTITION_GROUPS): pgbench clients. */
   readonly clients: number;
   readonly schema: string;
   readonly plan: PostgresCeilingPlan;

@@ -51,7 +51,7 @@ function ceilingTable(ceiling: Ceiling): string[] {
     [
       `PostgreSQL, the processor's insert (pgbench, ${postgres.insert.rowsPerStatement} rows per statement, ${postgres.insert.clients} clients), ${postgres.insert.rowBytes} B rows`,
       `${postgres.insert.rowsPerSec} rows/s`,
-      `${postgres.insert.tps.toFixed(1)} statements/s; per transaction ${postgres.insert.latencyAvgMs} ms, of which the insert ${statementMs(postgres, 'with')} ms and generating fresh ids ${statementMs(postgres, 'select')} ms`,
+      `${postgres.insert.tps.toFixed(1)} statements/s; per transaction ${postgres.insert.latencyAvgMs} ms, of which the insert ${statementMs(postgres, 'insert')} ms and generating fresh ids ${statementMs(postgres, 'select')} ms`,
     ],
     [
       'PostgreSQL COPY of the same rows (psql `\\copy`)',
@@ -91,7 +91,7 @@ export function renderCeiling(results: CeilingResults): string[] {
   if (ceiling) {
     const { command, event, rowBytes } = ceiling.sizes;
     lines.push(
-      `Measured in the same run, on the same stack, after Ouro's phases (${ceiling.seconds} s; Kafka's tools ${ceiling.kafkaToolsVersion}). Records of Ouro's sizes, read back from this run: an \`OrderCreationRequested\` is ${command.recordBytes} B (key ${command.keyBytes}, Avro value ${command.valueBytes}, headers ${command.headerBytes}), an \`OrderCreated\` ${event.recordBytes} B (key ${event.keyBytes}, value ${event.valueBytes}, headers ${event.headerBytes}), a stored row ${rowBytes} B (\`pg_column_size\`). The tools take the processor's shape: chunks of ${ceiling.chunk.size}, ${ceiling.chunk.concurrency} in flight.`,
+      `Measured in the same run, on the same stack, after Ouro's phases (${ceiling.seconds} s; Kafka's tools ${ceiling.kafkaToolsVersion}). Records of Ouro's sizes, read back from this run: an \`OrderCreationRequested\` is ${command.recordBytes} B (key ${command.keyBytes}, Avro value ${command.valueBytes}, headers ${command.headerBytes}), an \`OrderCreated\` ${event.recordBytes} B (key ${event.keyBytes}, value ${event.valueBytes}, headers ${event.headerBytes}), a stored row ${rowBytes} B (\`pg_column_size\`). The tools take the processor's shape: chunks of ${ceiling.chunk.size}, ${ceiling.chunk.concurrency} transactions in flight (one per partition group).`,
       '',
       ...ceilingTable(ceiling),
       '',

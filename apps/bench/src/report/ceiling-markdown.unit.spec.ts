@@ -54,7 +54,11 @@ const ceiling: Ceiling = {
       statements: [
         { latencyMs: 0.004, command: '\\set offset random(0, 1000000000000)' },
         { latencyMs: 5, command: 'select array_agg(gen_random_uuid())' },
-        { latencyMs: 70, command: 'with inserted as (' },
+        {
+          latencyMs: 70,
+          command:
+            'insert into orders (id, customer_id, currency, items, total_cents, accepted_at, request_event_id, source_topic, source_partition, source_offset)',
+        },
       ],
       rowsPerStatement: 500,
       rowsPerSec: 20_000,

@@ -22,5 +22,8 @@ export interface HandlerResult<T = unknown> {
   readonly afterCommit?: () => Promise<void>;
 }
 
-/** One handler shape: a chunk of one partition's messages in, the records to emit out. */
-export type BatchHandler<T> = (messages: readonly InputMessage<T>[], partition: number) => Promise<HandlerResult<T>>;
+/**
+ * One handler shape: a chunk of messages in (of one partition group, each partition's in order),
+ * the records to emit out.
+ */
+export type BatchHandler<T> = (messages: readonly InputMessage<T>[]) => Promise<HandlerResult<T>>;
