@@ -1,3 +1,4 @@
+export { type ClientTools, ensureClientTools } from './client-tools.js';
 export { loadStackConfig, type StackConfig } from './config.js';
 export { connectGroup } from './connect-worker.js';
 export { crashService, type FaultTarget, NotStartedByStack, pauseService, resumeService, startService, stopService } from './faults.js';

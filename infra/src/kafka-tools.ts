@@ -13,7 +13,20 @@ export interface KafkaTools {
   readonly classpath: string;
   /** Logging to stderr only: a tool's stdout is its result. */
   readonly log4jOption: string;
+  /** The download, as it can be typed again from the repository. */
+  readonly installCommand: string;
 }
+
+const mvnArguments = (pom: string, version: string, libs: string) => [
+  '-B',
+  '-q',
+  '-f',
+  pom,
+  'dependency:copy-dependencies',
+  '-DincludeScope=runtime',
+  `-Dkafka.version=${version}`,
+  `-DoutputDirectory=${libs}`,
+];
 
 /** Two callers in one process share one Maven run. */
 const downloads = new Map<string, Promise<void>>();
@@ -36,16 +49,7 @@ export async function ensureKafkaTools(config: StackConfig, report: Report = () 
       await onceFor(libs, [pom, `kafka ${version}`], async () => {
         report(`downloading Kafka's tools ${version} from Maven Central (first run only)`);
         rmSync(libs, { recursive: true, force: true });
-        await run('mvn', [
-          '-B',
-          '-q',
-          '-f',
-          pom,
-          'dependency:copy-dependencies',
-          '-DincludeScope=runtime',
-          `-Dkafka.version=${version}`,
-          `-DoutputDirectory=${libs}`,
-        ]);
+        await run('mvn', mvnArguments(pom, version, libs));
       });
     })();
     downloads.set(libs, download);
@@ -54,6 +58,7 @@ export async function ensureKafkaTools(config: StackConfig, report: Report = () 
   await download;
   return {
     version,
+    installCommand: ['mvn', ...mvnArguments(pom, version, libs)].join(' ').replaceAll(`${config.root}/`, ''),
     classpath: `${libs}/*`,
     log4jOption: `-Dlog4j2.configurationFile=${join(config.root, 'infra/kafka/tools/log4j2.properties')}`,
   };

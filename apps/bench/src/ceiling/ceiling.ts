@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConnections, loadProcessorConfig } from '@ouro/config';
-import { ensureKafkaTools, type StackConfig } from '@ouro/infra';
+import { ensureClientTools, ensureKafkaTools, type StackConfig } from '@ouro/infra';
 import type { CpuMeter } from './cpu.js';
 import { type KafkaCeiling, type KafkaCeilingPlan, measureKafkaCeiling } from './kafka-ceiling.js';
 import { measurePostgresCeiling, type PostgresCeiling, type PostgresCeilingPlan } from './postgres-ceiling.js';
@@ -66,6 +66,7 @@ export async function measureCeiling({ stack, stamp, quick, source, cpu, say }: 
   // One transaction at a time per partition group, and only groups that hold a partition ever run one.
   const chunk = { size: processor.maxBatchSize, concurrency: Math.min(processor.partitionGroups, source.partitions) };
   const tools = await ensureKafkaTools(stack, (line) => say(`  ${line}`));
+  const clientTools = await ensureClientTools((line) => say(`  ${line}`));
   const workDir = join(stack.stateDir, 'ceiling', stamp);
 
   const [command, event, stored] = await Promise.all([
@@ -90,6 +91,7 @@ export async function measureCeiling({ stack, stamp, quick, source, cpu, say }: 
   });
   const postgres = await measurePostgresCeiling({
     root: stack.root,
+    tools: clientTools,
     databaseUrl: connections.databaseUrl,
     sample: stored,
     batchSize: chunk.size,
@@ -102,6 +104,7 @@ export async function measureCeiling({ stack, stamp, quick, source, cpu, say }: 
   });
   const redis = await measureRedisCeiling({
     root: stack.root,
+    tools: clientTools,
     redisUrl: connections.redisUrl,
     order: stored.orders[0],
     pipeline: chunk.size,

@@ -64,7 +64,7 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
     copies: `${prefix}.copies`,
     latency: `${prefix}.latency`,
   };
-  const commands: string[] = [];
+  const commands: string[] = [`# Kafka's tools ${tools.version}, once: ${tools.installCommand}`];
   mkdirSync(workDir, { recursive: true });
   /** One run of one tool; its whole output is kept in the work directory under `name`. */
   const java = async (name: string, mainClass: string, args: readonly string[], heap = '512m'): Promise<string> => {

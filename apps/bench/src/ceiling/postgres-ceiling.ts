@@ -1,13 +1,14 @@
 // PostgreSQL's ceiling on this machine for Ouro's rows: the processor's own insert driven by
 // pgbench, and COPY (the bulk-load bound), in a schema of their own with a copy of `orders`.
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { persistOrdersQuery } from '@ouro/db';
+import type { ClientTools } from '@ouro/infra';
 import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
 import type { CpuMeter } from './cpu.js';
 import { copyColumns, copyCsvLines, pgbenchInsertScript } from './pgbench-script.js';
 import { type PgbenchFigures, parsePgbench, parsePsqlCopy } from './postgres-output.js';
@@ -30,6 +31,7 @@ export interface PostgresCeiling {
 
 interface PostgresCeilingInput {
   readonly root: string;
+  readonly tools: Pick<ClientTools, 'pgbench' | 'psql'>;
   readonly databaseUrl: string;
   /** Rows the processor stored in this run: their values, their size. */
   readonly sample: { readonly orders: readonly StoredOrder[]; readonly rowBytes: number };
@@ -45,7 +47,7 @@ interface PostgresCeilingInput {
 }
 
 export async function measurePostgresCeiling(input: PostgresCeilingInput): Promise<PostgresCeiling> {
-  const { root, databaseUrl, sample, batchSize, clients, schema, plan, workDir, cpu, say } = input;
+  const { root, tools, databaseUrl, sample, batchSize, clients, schema, plan, workDir, cpu, say } = input;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   // The statement names `orders` unqualified, as the processor's does: the search path points it at the copy.
@@ -53,12 +55,13 @@ export async function measurePostgresCeiling(input: PostgresCeilingInput): Promi
   const aliases = { [databaseUrl]: '"$DATABASE_URL"' };
   const commands: string[] = [];
   try {
-    await client.query(`create schema ${schema}`);
-    await client.query(`create table ${schema}.orders (like public.orders including all)`);
+    const setup = `create schema ${schema}; create table ${schema}.orders (like public.orders including all)`;
+    await client.query(setup);
+    commands.push(`${tools.psql} "$DATABASE_URL" -c '${setup}'`);
     mkdirSync(workDir, { recursive: true });
 
     const rows = Array.from({ length: batchSize }, (_, index) => sample.orders[index % sample.orders.length] as StoredOrder).map(
-      (order, index) => ({ ...order, items: [...order.items], id: randomUUID(), requestEventId: randomUUID(), sourceOffset: index }),
+      (order, index) => ({ ...order, items: [...order.items], id: uuidv7(), requestEventId: uuidv7(), sourceOffset: index }),
     );
     const { script, variables } = pgbenchInsertScript(
       persistOrdersQuery(rows),
@@ -73,7 +76,7 @@ export async function measurePostgresCeiling(input: PostgresCeilingInput): Promi
       async () => {
         const run = await runTool(
           root,
-          'pgbench',
+          tools.pgbench,
           [
             '-n',
             '-M',
@@ -104,18 +107,21 @@ export async function measurePostgresCeiling(input: PostgresCeilingInput): Promi
 
     const csv = join(workDir, 'orders.csv');
     const out = createWriteStream(csv);
-    for (const line of copyCsvLines(sample.orders, plan.copyRows, randomUUID)) {
+    for (const line of copyCsvLines(sample.orders, plan.copyRows, uuidv7)) {
       if (!out.write(line)) await once(out, 'drain');
     }
     out.end();
     await finished(out);
+    commands.push(
+      `# ${csv.replaceAll(`${root}/`, '')}: ${plan.copyRows.toLocaleString('en')} rows, this run's stored rows over and over with fresh ids (copyCsvLines); removed after the COPY`,
+    );
     say(`  COPY: ${plan.copyRows.toLocaleString('en')} rows`);
     const copy = await cpu.around(
       'ceiling · COPY',
       async () => {
         const run = await runTool(
           root,
-          'psql',
+          tools.psql,
           [
             '-X',
             '-v',

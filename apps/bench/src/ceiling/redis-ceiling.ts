@@ -2,6 +2,7 @@
 // (the Lua of OrderCache), driven by redis-benchmark with keys and values of Ouro's shape.
 import { join } from 'node:path';
 import { committedChannel, settleScript } from '@ouro/cache';
+import type { ClientTools } from '@ouro/infra';
 import type { CpuMeter } from './cpu.js';
 import type { StoredOrder } from './record-sizes.js';
 import { parseRedisBenchmarkCsv, type RedisBenchmarkFigures } from './redis-output.js';
@@ -18,6 +19,7 @@ export interface RedisCeiling {
 
 interface RedisCeilingInput {
   readonly root: string;
+  readonly tools: Pick<ClientTools, 'redisCli' | 'redisBenchmark'>;
   readonly redisUrl: string;
   /** A stored order: the committed entry the processor writes for it is the value. */
   readonly order: StoredOrder;
@@ -31,9 +33,11 @@ interface RedisCeilingInput {
 }
 
 export async function measureRedisCeiling(input: RedisCeilingInput): Promise<RedisCeiling> {
-  const { root, redisUrl, order, pipeline, clients, plan, workDir, cpu, say } = input;
+  const { root, tools, redisUrl, order, pipeline, clients, plan, workDir, cpu, say } = input;
   const commands: string[] = [];
-  const load = await runTool(root, 'redis-cli', ['-u', redisUrl, 'SCRIPT', 'LOAD', settleScript]);
+  const load = await runTool(root, tools.redisCli, ['-u', redisUrl, 'SCRIPT', 'LOAD', settleScript], {
+    aliases: { [redisUrl]: '"$REDIS_URL"' },
+  });
   commands.push(`redis-cli -u "$REDIS_URL" SCRIPT LOAD "<settleScript of packages/cache/src/order-cache.ts>"`);
   const sha = load.stdout.trim();
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new Error(`redis-cli SCRIPT LOAD answered ${load.stdout.slice(0, 200)}`);
@@ -58,7 +62,7 @@ export async function measureRedisCeiling(input: RedisCeilingInput): Promise<Red
     async () => {
       const run = await runTool(
         root,
-        'redis-benchmark',
+        tools.redisBenchmark,
         [
           '-u',
           redisUrl,

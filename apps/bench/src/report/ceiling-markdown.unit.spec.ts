@@ -53,7 +53,7 @@ const ceiling: Ceiling = {
       latencyAvgMs: 75,
       statements: [
         { latencyMs: 0.004, command: '\\set offset random(0, 1000000000000)' },
-        { latencyMs: 5, command: 'select array_agg(gen_random_uuid())' },
+        { latencyMs: 5, command: 'select array_agg(encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing' },
         {
           latencyMs: 70,
           command:
