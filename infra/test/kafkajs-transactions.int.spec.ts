@@ -15,7 +15,18 @@ let link: KafkaLink;
 beforeAll(async () => {
   link = await KafkaLink.open(config);
   await admin.connect();
-});
+  // On a fresh broker the first transaction creates Kafka's internal topics, and the coordinators
+  // answer "not available" until they exist: one transaction with offsets first, off the count.
+  const topic = `kafkajs-transactions-warm-up-${randomUUID().slice(0, 8)}`;
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+  const warmUp = direct.producer({ transactionalId: `${topic}.producer`, idempotent: true, maxInFlightRequests: 1 });
+  await warmUp.connect();
+  const transaction = await warmUp.transaction();
+  await transaction.send({ topic, acks: -1, messages: [{ value: 'warm-up' }] });
+  await transaction.sendOffsets({ consumerGroupId: `${topic}.group`, topics: [{ topic, partitions: [{ partition: 0, offset: '1' }] }] });
+  await transaction.commit();
+  await warmUp.disconnect();
+}, 60_000);
 afterAll(async () => {
   await admin.disconnect();
   await link.close();

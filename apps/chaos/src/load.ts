@@ -18,6 +18,13 @@ export interface LoadOptions {
   readonly requestTimeoutMs?: number;
   /** How long a request keeps retrying after its first attempt before it is left unresolved. */
   readonly retryForMs?: number;
+  /**
+   * The most logical requests (retries included) a rate-shaped client holds at once (default 1,000).
+   * Beyond it, a request that falls due is not sent and is counted as shed, as a client with a bounded
+   * pool would: without a bound, every second of an outage adds a second's requests retrying at once,
+   * thousands of sockets in this process, which also runs the network links the apps talk through.
+   */
+  readonly maxInFlight?: number;
 }
 
 export interface LoadStats {
@@ -28,6 +35,8 @@ export interface LoadStats {
   readonly refused: number;
   readonly inFlight: number;
   readonly retries: number;
+  /** Requests that fell due while the client held `maxInFlight`: never sent. */
+  readonly shed: number;
 }
 
 /** A request the client gave up on after a definite 4xx: recorded beside the reconciler's entries. */
@@ -70,7 +79,7 @@ export class LoadGenerator {
   private readonly refusals: Refusal[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly lastAccepted = new Map<string, number>();
-  private stats = { started: 0, accepted: 0, unresolved: 0, refused: 0, retries: 0 };
+  private stats = { started: 0, accepted: 0, unresolved: 0, refused: 0, retries: 0, shed: 0 };
   private running = false;
   private next = 0;
   private loops: Promise<void>[] = [];
@@ -91,7 +100,11 @@ export class LoadGenerator {
       (async () => {
         while (this.running) {
           const due = Math.floor(((Date.now() - startedAt) / 1000) * shape.perSecond);
-          while (this.stats.started < due) void this.track(this.send());
+          const maxInFlight = this.options.maxInFlight ?? 1_000;
+          while (this.stats.started + this.stats.shed < due) {
+            if (this.pending.size >= maxInFlight) this.stats.shed++;
+            else void this.track(this.send());
+          }
           await sleep(10);
         }
       })(),

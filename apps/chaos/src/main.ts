@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConnections } from '@ouro/config';
 import { loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/infra';
 import { formatReport } from '@ouro/reconciler';
+import { sourceVersion } from '@ouro/testing';
 import type { LoadShape } from './load.js';
 import { Progress } from './progress.js';
 import { resultTable, soakTables } from './report.js';
@@ -57,6 +58,8 @@ await stackUp(stack);
 const runStarted = new Date();
 const command = `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim();
 const stamp = runStarted.toISOString().replace(/[:.]/g, '-');
+// Read before anything runs: the code the run exercised.
+const commit = sourceVersion(root);
 
 /** Writes a run's table and JSON under .stack/chaos/<time>/ (and docs/reliability/results with --record). */
 function record(name: string, table: string, summary: unknown): string {
@@ -66,9 +69,9 @@ function record(name: string, table: string, summary: unknown): string {
     const base = dir.endsWith('results') ? `${runStarted.toISOString().slice(0, 10)}${name}` : `run${name}`;
     writeFileSync(
       join(dir, `${base}.json`),
-      `${JSON.stringify({ command, startedAt: runStarted.toISOString(), ...(summary as object) }, null, 2)}\n`,
+      `${JSON.stringify({ command, commit, startedAt: runStarted.toISOString(), ...(summary as object) }, null, 2)}\n`,
     );
-    writeFileSync(join(dir, `${base}.md`), `Command: \`${command}\` (started ${runStarted.toISOString()})\n\n${table}\n`);
+    writeFileSync(join(dir, `${base}.md`), `Command: \`${command}\` at ${commit} (started ${runStarted.toISOString()})\n\n${table}\n`);
   }
   return outDirs[0] ?? '';
 }

@@ -65,11 +65,10 @@ export function shouldAnnounce(
   watermark: bigint | undefined,
 ): stored is Stored {
   if (!stored) return false;
-  if (stored.inserted) return true;
   const { row } = stored;
-  return (
-    row.sourcePartition === command.partition && row.sourceOffset === Number(command.offset) && BigInt(command.offset) >= (watermark ?? 0n)
-  );
+  // Only the command the row came from, never another command for the same order in the same chunk.
+  if (row.sourcePartition !== command.partition || row.sourceOffset !== Number(command.offset)) return false;
+  return stored.inserted || BigInt(command.offset) >= (watermark ?? 0n);
 }
 
 /** Per partition, the offset after the last of these commands. */

@@ -39,6 +39,10 @@ describe('shouldAnnounce: which command announces its order', () => {
     expect(shouldAnnounce(existing(), { partition: 1, offset: '40' }, 0n)).toBe(false);
   });
 
+  it('nor does a duplicate in the same chunk as the command that inserted the order', () => {
+    expect(shouldAnnounce({ row: row(), inserted: true }, { partition: 2, offset: '41' }, undefined)).toBe(false);
+  });
+
   it('a command whose order was not stored (its event id belongs to another order) does not', () => {
     expect(shouldAnnounce(undefined, { partition: 2, offset: '40' }, 0n)).toBe(false);
   });

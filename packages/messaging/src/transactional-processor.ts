@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { classifyFailure, type FailureKind } from './failures.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -160,12 +161,27 @@ export class TransactionalProcessor<T> {
       if (this.stopping || payload.restart || this.consumer !== consumer) return;
       // kafkajs gave this consumer up (a non-retriable error escaped into its loop): without a new
       // one, the process would stay up consuming nothing.
-      this.logger.error({ err: payload.error }, 'the consumer stopped for good; starting a new one');
+      const otherGrouping = (payload.error as { type?: string }).type === 'INCONSISTENT_GROUP_PROTOCOL';
+      if (otherGrouping) {
+        // The group's members speak another assigner: they deal the partitions into another number
+        // of groups (other transactional ids). Joining them would split a group between two ids, so
+        // the broker refuses; this member waits for them to leave (a stop-all, start-all change).
+        this.logger.error(
+          { err: payload.error, partitionGroups: this.partitionGroups.count },
+          'the consumer group has members with another number of partition groups; waiting for them to leave',
+        );
+      } else {
+        this.logger.error({ err: payload.error }, 'the consumer stopped for good; starting a new one');
+      }
       this.observer?.left?.();
       void consumer
         .disconnect()
         .catch(() => {})
-        .then(() => this.consume());
+        .then(() => (otherGrouping ? delay(this.retry.maxMs, undefined, { signal: this.stopSignal.signal }) : undefined))
+        .then(
+          () => this.consume(),
+          () => {},
+        );
     });
     // stop() may come at any await: a consumer it did not see must not go on to join the group.
     await consumer.connect();
