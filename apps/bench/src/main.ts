@@ -169,9 +169,17 @@ await admin.disconnect();
 // 5. Ceiling (ceiling/): the machine's limits measured with Kafka's, PostgreSQL's and Redis's own tools
 // on Ouro's record sizes, once Ouro's processes are gone; then each Ouro figure as a fraction of them.
 say('ceiling · Kafka, PostgreSQL and Redis with their own tools');
-const ceilingMeasured = await measureCeiling({ stack: loadStackConfig(), stamp, quick, source: ouro, cpu, say });
-const ceiling = { ...ceilingMeasured, fractions: ceilingFractions({ commandApi, endToEnd, catchUp: catchUpResult }, ceilingMeasured) };
-say(`  ceiling measured in ${ceiling.seconds}s`);
+// A failed tool leaves this run's Ouro figures standing: they are written, with the reason, and the
+// run exits non-zero.
+const measured = await measureCeiling({ stack: loadStackConfig(), stamp, quick, source: ouro, cpu, say }).then(
+  (ceilingMeasured) => ({
+    ceiling: { ...ceilingMeasured, fractions: ceilingFractions({ commandApi, endToEnd, catchUp: catchUpResult }, ceilingMeasured) },
+    ceilingError: undefined,
+  }),
+  (error: unknown) => ({ ceiling: undefined, ceilingError: error instanceof Error ? error.message : String(error) }),
+);
+const { ceiling, ceilingError } = measured;
+say(ceiling ? `  ceiling measured in ${ceiling.seconds}s` : `  the ceiling phase failed: ${ceilingError}`);
 
 const profile = values.profile
   ? { 'order-api alone, whole run': summariseProfile(profileDir), 'order-processor, catch-up': summariseProfile(`${profileDir}-processor`) }
@@ -190,6 +198,7 @@ const results = {
   memory: { ...memory, 'order-processor (catch-up)': catchUpResult.peakRssMb },
   profile,
   ceiling,
+  ceilingError,
   cpu: cpu.phases,
 };
 const outDir = join(root, 'docs/performance/results');
@@ -199,4 +208,4 @@ writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(results, (key, val
 const charts = await renderCharts(results, outDir, base);
 writeFileSync(join(outDir, `${base}.md`), renderMarkdown(results, charts));
 say(`wrote docs/performance/results/${base}.{json,md} and ${charts.length} charts`);
-process.exit(0);
+process.exit(ceilingError ? 1 : 0);

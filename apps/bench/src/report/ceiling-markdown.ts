@@ -6,6 +6,8 @@ import type { CeilingFraction } from '../ceiling/fractions.js';
 
 export interface CeilingResults {
   readonly ceiling?: (Ceiling & { readonly fractions: readonly CeilingFraction[] }) | undefined;
+  /** Why the ceiling phase gave no figures, when it failed. */
+  readonly ceilingError?: string | undefined;
   readonly cpu?: readonly PhaseCpu[] | undefined;
 }
 
@@ -85,9 +87,12 @@ function cpuTable(phases: readonly PhaseCpu[]): string[] {
 }
 
 export function renderCeiling(results: CeilingResults): string[] {
-  const { ceiling, cpu } = results;
-  if (!ceiling && !cpu?.length) return [];
+  const { ceiling, ceilingError, cpu } = results;
+  if (!ceiling && !ceilingError && !cpu?.length) return [];
   const lines: string[] = ['', '## Ceiling: what this machine does with the stack’s own tools', ''];
+  if (ceilingError) {
+    lines.push('**The ceiling phase failed**, so no Ouro figure of this run has a fraction:', '', '```', ceilingError, '```');
+  }
   if (ceiling) {
     const { command, event, rowBytes } = ceiling.sizes;
     lines.push(

@@ -108,6 +108,18 @@ describe('renderCeiling', () => {
     expect(markdown).toContain('| end to end · 500/s | 10 | 10,000 | 0.5 | 1.4 | 0.5 | 19 of 20 CPU s (50%) | waiting |');
   });
 
+  it('says so when the ceiling phase failed, and still shows the CPU of the phases before it', () => {
+    const failed = renderCeiling({
+      ceilingError: 'ConsumerPerformance read 90000 of 100000 records',
+      cpu: [phase('processor catch-up', 0.95)],
+    }).join('\n');
+
+    expect(failed).toContain('**The ceiling phase failed**');
+    expect(failed).toContain('ConsumerPerformance read 90000 of 100000 records');
+    expect(failed).toContain('| processor catch-up | 10 | 10,000 |');
+    expect(failed).not.toContain('### Ouro as a fraction of its ceiling');
+  });
+
   it('renders nothing for a run without a ceiling phase', () => {
     expect(renderCeiling({})).toEqual([]);
   });
