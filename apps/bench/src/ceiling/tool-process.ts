@@ -17,18 +17,23 @@ export interface ToolOptions {
   readonly keep?: string;
 }
 
-/** How a command is shown in the report: paths from the repository, aliases, bulky arguments (row arrays) by their size. */
+/**
+ * How a command is shown: paths from the repository, aliases, and arguments longer than `bulky`
+ * (pgbench's row arrays, in the report) by their size. With `bulky` = Infinity it can be pasted
+ * into a shell as it is.
+ */
 export function displayCommand(
   root: string,
   command: string,
   args: readonly string[],
   aliases: Readonly<Record<string, string>> = {},
+  bulky = 1_000,
 ): string {
   const shown = [command, ...args].map((arg) => {
     const alias = Object.entries(aliases).find(([literal]) => arg.includes(literal));
     if (alias) return arg.replace(alias[0], alias[1]);
     const text = arg.replaceAll(`${root}/`, '');
-    if (text.length > 160) return `${text.slice(0, text.indexOf('=') + 1 || 40)}<${text.length} characters>`;
+    if (text.length > bulky) return `${text.slice(0, text.indexOf('=') + 1 || 40)}<${text.length} characters>`;
     return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
   });
   return shown.join(' ');
@@ -50,7 +55,9 @@ export function runTool(root: string, command: string, args: readonly string[], 
     child.on('error', reject);
     child.on('close', (code) => {
       const shown = displayCommand(root, command, args, options.aliases);
-      if (options.keep) writeFileSync(options.keep, `$ ${shown}\n${stdout}\n--- stderr ---\n${stderr}`);
+      // The kept output starts with the whole command, every argument in full: it runs again as it is.
+      const whole = displayCommand(root, command, args, options.aliases, Number.POSITIVE_INFINITY);
+      if (options.keep) writeFileSync(options.keep, `$ ${whole}\n${stdout}\n--- stderr ---\n${stderr}`);
       if (code !== 0) reject(new Error(`\`${shown}\` exited with ${code}:\n${(stderr || stdout).slice(-2_000)}`));
       else resolve({ stdout, stderr, command: shown, seconds: Math.round((performance.now() - started) / 100) / 10 });
     });

@@ -107,7 +107,8 @@ export function renderCeiling(results: CeilingResults): string[] {
       '| Ouro figure | Ouro | ceiling | ceiling figure | fraction |',
       '|---|---|---|---|---|',
       ...ceiling.fractions.map(
-        (row) => `| ${row.figure} | ${row.ouro} | ${row.ceiling} | ${row.ceilingValue} ${row.unit} | **${percent(row.fraction)}** |`,
+        (row) =>
+          `| ${row.figure} | ${row.ouro} | ${row.ceiling} | ${row.ceilingValue} ${row.unit} | **${percent(row.fraction)}**${row.fraction > 1 ? ' (Ouro went past it: that tool, as run here, bounds nothing)' : ''} |`,
       ),
     );
   }

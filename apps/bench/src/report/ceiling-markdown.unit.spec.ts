@@ -108,6 +108,22 @@ describe('renderCeiling', () => {
     expect(markdown).toContain('| end to end · 500/s | 10 | 10,000 | 0.5 | 1.4 | 0.5 | 19 of 20 CPU s (50%) | waiting |');
   });
 
+  it('says so when Ouro went past a tool’s figure, which then is no ceiling', () => {
+    const past = renderCeiling({
+      ceiling: {
+        ...ceiling,
+        fractions: [
+          { figure: 'processor catch-up (orders/s)', ouro: 8_000, ceiling: 'copier', ceilingValue: 800, unit: 'records/s', fraction: 10 },
+        ],
+      },
+    }).join('\n');
+
+    expect(past).toContain(
+      '| processor catch-up (orders/s) | 8000 | copier | 800 records/s | **1000%** (Ouro went past it: that tool, as run here, bounds nothing) |',
+    );
+    expect(markdown).not.toContain('Ouro went past it');
+  });
+
   it('says so when the ceiling phase failed, and still shows the CPU of the phases before it', () => {
     const failed = renderCeiling({
       ceilingError: 'ConsumerPerformance read 90000 of 100000 records',
