@@ -15,6 +15,8 @@ export interface KafkaTools {
   readonly log4jOption: string;
   /** The download, as it can be typed again from the repository. */
   readonly installCommand: string;
+  /** The processor's exactly-once loop on Kafka's Java client, run from source (`java … ExactlyOnceCopy.java`). */
+  readonly exactlyOnceCopySource: string;
 }
 
 const mvnArguments = (pom: string, version: string, libs: string) => [
@@ -45,6 +47,8 @@ export async function ensureKafkaTools(config: StackConfig, report: Report = () 
     download = (async () => {
       await requireCommand('java', 'install Java 17 or later (Debian: `apt-get install -y openjdk-17-jre-headless`)');
       await requireCommand('mvn', 'install Maven (Debian: `apt-get install -y maven`)');
+      // Running a source file compiles it first: a JDK, not only a runtime.
+      await requireCommand('javac', 'install a JDK 17 or later (Debian: `apt-get install -y openjdk-17-jdk-headless`)');
       mkdirSync(libs, { recursive: true });
       await onceFor(libs, [pom, `kafka ${version}`], async () => {
         report(`downloading Kafka's tools ${version} from Maven Central (first run only)`);
@@ -61,5 +65,6 @@ export async function ensureKafkaTools(config: StackConfig, report: Report = () 
     installCommand: ['mvn', ...mvnArguments(pom, version, libs)].join(' ').replaceAll(`${config.root}/`, ''),
     classpath: `${libs}/*`,
     log4jOption: `-Dlog4j2.configurationFile=${join(config.root, 'infra/kafka/tools/log4j2.properties')}`,
+    exactlyOnceCopySource: join(config.root, 'infra/kafka/tools/ExactlyOnceCopy.java'),
   };
 }

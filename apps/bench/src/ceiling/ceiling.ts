@@ -82,6 +82,7 @@ export async function measureCeiling({ stack, stamp, quick, source, cpu, say }: 
     brokers: connections.kafkaBrokers,
     prefix: `bench-ceiling-${stamp}`,
     partitions: source.partitions,
+    groups: chunk.concurrency,
     transactionSize: chunk.size,
     sizes: { command: command.recordBytes, event: event.recordBytes },
     plan: plan.kafka,

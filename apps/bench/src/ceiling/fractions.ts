@@ -31,7 +31,7 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 function rates(ceiling: CeilingFigures) {
   return {
     idempotent: { name: 'ProducerPerformance, idempotent', value: ceiling.kafka.producerIdempotent.recordsPerSec, unit: 'records/s' },
-    copy: { name: 'TransactionalMessageCopier (exactly-once copy)', value: ceiling.kafka.exactlyOnceCopy.recordsPerSec, unit: 'records/s' },
+    copy: { name: 'ExactlyOnceCopy (exactly-once copy)', value: ceiling.kafka.exactlyOnceCopy.recordsPerSec, unit: 'records/s' },
     read: {
       name: 'ConsumerPerformance, read_committed (fetching)',
       value: ceiling.kafka.consumerReadCommitted.fetchRecordsPerSec,

@@ -37,7 +37,7 @@ describe('ceilingFractions', () => {
     const byInsert = ceilingFractions(ouro, ceiling({ copy: 30_000, insert: 20_000 }))[2];
 
     expect(byCopy).toMatchObject({ figure: 'processor catch-up (orders/s)', ceilingValue: 10_000, fraction: 0.5 });
-    expect(byCopy?.ceiling).toMatch(/= TransactionalMessageCopier/);
+    expect(byCopy?.ceiling).toMatch(/= ExactlyOnceCopy/);
     expect(byInsert).toMatchObject({ ceilingValue: 20_000, fraction: 0.25 });
     expect(byInsert?.ceiling).toMatch(/= pgbench, the processor's insert$/);
   });

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaTools } from '@ouro/infra';
-import { createKafka, ensureTopics } from '@ouro/messaging';
+import { createKafka, ensureTopics, groupOf } from '@ouro/messaging';
 import { replicationFor } from '@ouro/provisioning';
 import type { CpuMeter } from './cpu.js';
 import {
@@ -12,8 +12,8 @@ import {
   type LatencyFigures,
   type ProducerFigures,
   parseConsumerPerformance,
-  parseCopier,
   parseEndToEndLatency,
+  parseExactlyOnceCopy,
   parseProducerPerformance,
 } from './kafka-output.js';
 import { runTool } from './tool-process.js';
@@ -46,6 +46,8 @@ interface KafkaCeilingInput {
   /** Names the topics, transactional ids and groups of this run. */
   readonly prefix: string;
   readonly partitions: number;
+  /** The processor's partition groups: one transaction at a time per group, over its partitions. */
+  readonly groups: number;
   /** Ouro's transaction size: a chunk of commands. */
   readonly transactionSize: number;
   readonly sizes: { readonly command: number; readonly event: number };
@@ -56,7 +58,7 @@ interface KafkaCeilingInput {
 }
 
 export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<KafkaCeiling> {
-  const { root, tools, brokers, prefix, partitions, transactionSize, sizes, plan, workDir, cpu, say } = input;
+  const { root, tools, brokers, prefix, partitions, groups, transactionSize, sizes, plan, workDir, cpu, say } = input;
   const bootstrap = brokers.join(',');
   const topics = {
     commands: `${prefix}.commands`,
@@ -67,11 +69,12 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
   const commands: string[] = [`# Kafka's tools ${tools.version}, once: ${tools.installCommand}`];
   mkdirSync(workDir, { recursive: true });
   /** One run of one tool; its whole output is kept in the work directory under `name`. */
-  const java = async (name: string, mainClass: string, args: readonly string[], heap = '512m'): Promise<string> => {
+  /** `main`: a class of Kafka's tools, or a Java source file (run from source). */
+  const java = async (name: string, main: string, args: readonly string[], heap = '512m'): Promise<string> => {
     const run = await runTool(
       root,
       'java',
-      [`-Xmx${heap}`, tools.log4jOption, '-cp', tools.classpath, `org.apache.kafka.tools.${mainClass}`, ...args],
+      [`-Xmx${heap}`, tools.log4jOption, '-cp', tools.classpath, main.endsWith('.java') ? main : `org.apache.kafka.tools.${main}`, ...args],
       {
         keep: join(workDir, `${name}.txt`),
       },
@@ -169,41 +172,43 @@ export async function measureKafkaCeiling(input: KafkaCeilingInput): Promise<Kaf
     if (consumer.records < plan.records) throw new Error(`ConsumerPerformance read ${consumer.records} of ${plan.records} records`);
     say(`    ${consumer.fetchRecordsPerSec} records/s while fetching`);
 
-    // As the processor copies commands into events: exactly once, `transactionSize` records and their
-    // offsets per transaction. The copier reads one partition; one copier per partition, all at
-    // once, gives each transaction one partition's chunk as Ouro's has, and every partition moving
-    // as in Ouro. The rate is taken on the copiers' own clocks, from the first one's start of copying
-    // to the last one's end, so six JVM start-ups are not counted as copying.
-    say(`  TransactionalMessageCopier × ${partitions} (one per partition), ${transactionSize} records per transaction`);
+    // As the processor copies commands into events: exactly once, one transaction per poll over a
+    // partition group's partitions (up to `transactionSize` records of each) with their offsets, one
+    // copier per group, all at once. Kafka's TransactionalMessageCopier would be the tool, but it sets
+    // batch.size=512 (one record per produce request) and takes no producer settings: ExactlyOnceCopy
+    // is the same loop with the producer's defaults. The rate is taken on the copiers' own clocks,
+    // from the first one's start of copying to the last one's last commit, so JVM start-ups and the
+    // compilation of the source are not counted as copying.
+    const members = Array.from({ length: groups }, (_, group) =>
+      Array.from({ length: partitions }, (_, partition) => partition).filter(
+        (partition) => groupOf(partition, { count: groups }) === group,
+      ),
+    ).filter((group) => group.length > 0);
+    say(
+      `  ExactlyOnceCopy × ${members.length} (one per partition group), up to ${transactionSize} records of each partition per transaction`,
+    );
     const copy = await cpu.around(
-      'ceiling · TransactionalMessageCopier',
+      'ceiling · exactly-once copy',
       async () => {
         const outputs = await Promise.all(
-          Array.from({ length: partitions }, (_, partition) =>
+          members.map((group, index) =>
             java(
-              `copier-${partition}`,
-              'TransactionalMessageCopier',
+              `exactly-once-copy-${index}`,
+              tools.exactlyOnceCopySource,
               [
-                '--broker-list',
                 bootstrap,
-                '--input-topic',
                 topics.commands,
-                '--input-partition',
-                String(partition),
-                '--output-topic',
                 topics.copies,
-                '--transaction-size',
-                String(transactionSize),
-                '--transactional-id',
-                `${prefix}.copier-${partition}`,
-                '--consumer-group',
+                group.join(','),
+                `${prefix}.copier-${index}`,
                 `${prefix}.copier`,
+                String(transactionSize),
               ],
               '256m',
             ),
           ),
         );
-        return combineCopiers(outputs.map(parseCopier));
+        return combineCopiers(outputs.map(parseExactlyOnceCopy));
       },
       (figures) => figures.copied,
     );

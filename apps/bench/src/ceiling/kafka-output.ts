@@ -31,9 +31,9 @@ export interface ConsumerFigures {
 
 export interface CopierProgress {
   readonly transactionalId: string;
-  /** When it started copying (the first status line, after initTransactions), ms since the epoch. */
+  /** When it started copying (after initTransactions), ms since the epoch. */
   readonly startedAt: number;
-  /** Its shutdown line: everything committed. */
+  /** When its last transaction committed. */
   readonly endedAt: number;
   readonly copied: number;
   readonly transactions: number;
@@ -97,36 +97,18 @@ export function parseConsumerPerformance(output: string): ConsumerFigures {
   };
 }
 
-/** The copier stamps its JSON lines `yyyy/MM/dd HH:mm:ss:SSS` in the JVM's zone; only differences are used. */
-function copierTime(text: unknown): number {
-  const match = typeof text === 'string' ? text.match(/^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})$/) : null;
-  if (!match) throw new Error(`unexpected time in the copier's output: ${String(text)}`);
-  const [, y, mo, d, h, mi, s, ms] = match.map(Number) as number[];
-  return Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms);
-}
-
-/**
- * TransactionalMessageCopier (4.1): one JSON status line per poll (stage `ProcessLoop`), then one with
- * stage `ShutdownComplete`. Transactions are counted from the status lines whose total moved: it
- * prints one before every poll and commits at most one transaction per poll.
- */
-export function parseCopier(output: string): CopierProgress {
-  const lines = output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-  const progress = lines.filter((line) => line.stage === 'ProcessLoop');
-  const shutdown = lines.find((line) => line.stage === 'ShutdownComplete');
-  const first = progress[0];
-  if (!first || !shutdown) throw new Error(`the copier did not run to its end:\n${output.slice(-1_000)}`);
-  const totals = [...progress, shutdown].map((line) => number(String(line.totalProcessed), 'totalProcessed'));
-  const transactions = totals.filter((total, index) => index > 0 && total > (totals[index - 1] ?? 0)).length;
+/** ExactlyOnceCopy (infra/kafka/tools): one JSON line at its end, its times in ms since the epoch. */
+export function parseExactlyOnceCopy(output: string): CopierProgress {
+  const line = output.split('\n').find((text) => text.startsWith('{"transactionalId"'));
+  if (!line) throw new Error(`the copy did not run to its end:\n${output.slice(-1_000)}`);
+  const figures = JSON.parse(line) as Record<string, unknown>;
+  const field = (name: string) => number(String(figures[name]), name);
   return {
-    transactionalId: String(shutdown.transactionalId),
-    startedAt: copierTime(first.time),
-    endedAt: copierTime(shutdown.time),
-    copied: totals.at(-1) ?? 0,
-    transactions,
+    transactionalId: String(figures.transactionalId),
+    startedAt: field('startedAt'),
+    endedAt: field('endedAt'),
+    copied: field('copied'),
+    transactions: field('transactions'),
   };
 }
 

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { combineCopiers, parseConsumerPerformance, parseCopier, parseEndToEndLatency, parseProducerPerformance } from './kafka-output.js';
+import {
+  combineCopiers,
+  parseConsumerPerformance,
+  parseEndToEndLatency,
+  parseExactlyOnceCopy,
+  parseProducerPerformance,
+} from './kafka-output.js';
 
 // Output of kafka-tools 4.1.2 against the stack's broker, captured as the tools printed it.
 const sample = (name: string) => readFileSync(join(import.meta.dirname, 'samples', name), 'utf8');
@@ -46,19 +52,23 @@ describe('parseConsumerPerformance', () => {
   });
 });
 
-describe('parseCopier', () => {
-  it('takes the start from the first status line, the end and total from the shutdown line, and counts transactions', () => {
-    const copier = parseCopier(sample('transactional-message-copier.txt'));
+describe('parseExactlyOnceCopy', () => {
+  it('reads the copy’s line: its span after initTransactions, its records and transactions', () => {
+    const copy = parseExactlyOnceCopy(sample('exactly-once-copy.txt'));
 
-    expect(copier).toMatchObject({ copied: 504, transactions: 2 });
-    expect(copier.endedAt - copier.startedAt).toBe(3_903);
-    expect(copier.transactionalId).toMatch(/copier-0$/);
+    expect(copy).toEqual({
+      transactionalId: 'ceil-eos-test-11408.copier-0',
+      startedAt: 1796053079487,
+      endedAt: 1796053083825,
+      copied: 9916,
+      transactions: 11,
+    });
   });
 
-  it('refuses a copier that did not shut down cleanly', () => {
-    const [first] = sample('transactional-message-copier.txt').split('\n');
-
-    expect(() => parseCopier(`${first}\n`)).toThrow(/did not run to its end/);
+  it('refuses a copy that did not run to its end (no line)', () => {
+    expect(() => parseExactlyOnceCopy('Exception in thread "main" org.apache.kafka.common.errors.ProducerFencedException\n')).toThrow(
+      /did not run to its end/,
+    );
   });
 });
 

@@ -41,9 +41,9 @@ function ceilingTable(ceiling: Ceiling): string[] {
       `${c.recordsPerSec} records/s over the whole run, group join (${c.rebalanceMs} ms) included`,
     ],
     [
-      `Kafka TransactionalMessageCopier × ${copy.instances} (one per partition), ${copy.recordBytes} B records`,
+      `Kafka exactly-once copy (ExactlyOnceCopy: read_committed, write, offsets in one transaction) × ${copy.instances} (one per partition group), ${copy.recordBytes} B records`,
       `${copy.recordsPerSec} records/s`,
-      `${copy.copied.toLocaleString('en')} records in ${copy.transactions} transactions (${copy.recordsPerTransaction} each, at most ${copy.transactionSize}), ${copy.seconds} s on the copiers' clocks`,
+      `${copy.copied.toLocaleString('en')} records in ${copy.transactions} transactions (${copy.recordsPerTransaction} each, at most ${copy.transactionSize} of each partition), ${copy.seconds} s on the copiers' clocks`,
     ],
     [
       `Kafka EndToEndLatency, acks=all, read_committed, ${e2e.recordBytes} B, one record at a time`,
