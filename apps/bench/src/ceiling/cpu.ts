@@ -70,12 +70,25 @@ export const processes =
 /**
  * A process and all its live children, plus the children it has reaped: PostgreSQL's postmaster,
  * whose backends come and go during a phase. A backend that exits moves its time into the
- * postmaster's reaped children, so nothing is counted twice or lost.
+ * postmaster's reaped children. One that is reaped while the children are listed would be in
+ * neither reading (gone from the list, not yet in the root's count when that was read) or in both,
+ * so the root is read before and after the list, and the reading repeats until nothing was reaped
+ * in between.
  */
+export function treeTicks(readRoot: () => number, readChildren: () => number, attempts = 20): number {
+  let before = readRoot();
+  for (let attempt = 1; ; attempt++) {
+    const children = readChildren();
+    const after = readRoot();
+    if (after === before || attempt >= attempts) return after + children;
+    before = after;
+  }
+}
+
 export const processTree =
   (root: number): ProcessGroup =>
   () =>
-    processes(root)() + childrenOf(root).reduce((sum, child) => sum + child.own + child.reapedChildren, 0);
+    treeTicks(processes(root), () => childrenOf(root).reduce((sum, child) => sum + child.own + child.reapedChildren, 0));
 
 /** This process's own threads (the benchmark's driver). */
 export const thisProcess: ProcessGroup = () => readProcessTimes(process.pid)?.own ?? 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CpuSample, phaseCpu } from './cpu.js';
+import { type CpuSample, phaseCpu, treeTicks } from './cpu.js';
 
 const hz = 100;
 const sample = (atMs: number, busy: number, total: number, groups: Record<string, number>): CpuSample => ({
@@ -37,5 +37,29 @@ describe('phaseCpu', () => {
     const phase = phaseCpu('idle', sample(0, 0, 0, { Redis: 0 }), sample(1_000, 10, 200, { Redis: 5 }), 0, hz);
 
     expect(phase.processes[0]?.perThousandOrders).toBeNaN();
+  });
+});
+
+describe('treeTicks', () => {
+  it('adds the live children to the root’s own and reaped time', () => {
+    expect(
+      treeTicks(
+        () => 100,
+        () => 40,
+      ),
+    ).toBe(140);
+  });
+
+  it('reads again when a child was reaped while the children were listed, so its time is counted once', () => {
+    // A backend with 50 ticks exits during the first listing: the listing misses it, the root's
+    // reaped count gains it. The second reading is consistent.
+    const roots = [100, 150, 150];
+    const children = [40, 40];
+    const total = treeTicks(
+      () => roots.shift() ?? Number.NaN,
+      () => children.shift() ?? Number.NaN,
+    );
+
+    expect(total).toBe(190);
   });
 });
