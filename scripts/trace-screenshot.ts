@@ -57,10 +57,12 @@ try {
   console.log(`order ${orderId} committed`);
 
   // The trace of the POST, once both apps' spans are in Zipkin (the processor's chunk is the send's
-  // child when it holds this order alone). The order's id tags the GET that waited too: its own trace.
+  // child when it holds this order alone; Zipkin has no links to show it by otherwise). The order's id tags the GET that waited too: its own trace.
   // Zipkin keeps span names in lower case.
   const { url } = zipkin;
   const sent = `send ${deployment.eventsTopic}`.toLowerCase();
+  // The chunk's span ends last (after its after-commit work): once it is in, so is the rest.
+  const processed = `process ${deployment.commandsTopic}`.toLowerCase();
   const found = await until('the order’s trace in Zipkin, with both apps’ spans', async () => {
     const query = new URLSearchParams({
       serviceName: 'order-api',
@@ -72,7 +74,9 @@ try {
     return traces.find((spans) => {
       const services = new Set(spans.map((span) => span.localEndpoint?.serviceName));
       const names = new Set(spans.map((span) => span.name));
-      return names.has('post /orders') && services.has('order-processor') && names.has('transaction') && names.has(sent);
+      return (
+        names.has('post /orders') && services.has('order-processor') && names.has(processed) && names.has('transaction') && names.has(sent)
+      );
     });
   });
   const traced = fromZipkin(found);
