@@ -24,4 +24,4 @@ export {
   stackStatus,
   stackUp,
 } from './stack.js';
-export { ensureZipkinServer, startZipkinServer, type ZipkinServer, ZIPKIN_VERSION } from './zipkin-server.js';
+export { ensureZipkinServer, startZipkinServer, ZIPKIN_VERSION, type ZipkinServer } from './zipkin-server.js';
