@@ -47,3 +47,31 @@ export function traceTree(trace: JaegerTrace): string {
   for (const root of byStart.filter((span) => parentOf(span) === undefined)) visit(root, 0);
   return lines.join('\n');
 }
+
+/** A span as Zipkin's API returns it (`/api/v2/trace/<id>`): names in lower case, times in microseconds. */
+export interface ZipkinSpan {
+  readonly traceId: string;
+  readonly id: string;
+  readonly parentId?: string;
+  readonly name?: string;
+  readonly timestamp?: number;
+  readonly duration?: number;
+  readonly localEndpoint?: { readonly serviceName?: string };
+}
+
+/** A Zipkin trace in the shape above (Zipkin keeps parents only: no links). */
+export function fromZipkin(spans: readonly ZipkinSpan[]): JaegerTrace {
+  const service = (span: ZipkinSpan) => span.localEndpoint?.serviceName ?? 'unknown';
+  return {
+    traceID: spans[0]?.traceId ?? '',
+    processes: Object.fromEntries(spans.map((span) => [service(span), { serviceName: service(span) }])),
+    spans: spans.map((span) => ({
+      spanID: span.id,
+      operationName: span.name ?? '',
+      processID: service(span),
+      startTime: span.timestamp ?? 0,
+      duration: span.duration ?? 0,
+      references: span.parentId ? [{ refType: 'CHILD_OF', spanID: span.parentId }] : [],
+    })),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type JaegerSpan, traceTree } from './trace-tree.js';
+import { fromZipkin, type JaegerSpan, traceTree } from './trace-tree.js';
 
 const span = (
   spanID: string,
@@ -53,6 +53,40 @@ describe('traceTree', () => {
       '0.0 ms   30.0 ms  order-api: POST /orders',
       '40.0 ms    5.0 ms    ⇢ order-api: process',
       '50.0 ms    5.0 ms  order-api: other',
+    ]);
+  });
+});
+
+describe('fromZipkin', () => {
+  it('turns Zipkin’s spans into the same tree: parents by parentId, services by local endpoint', () => {
+    const micros = (ms: number) => 1_000_000_000 + ms * 1000;
+    const trace = fromZipkin([
+      {
+        traceId: 't',
+        id: 'b',
+        parentId: 'a',
+        name: 'send orders.commands',
+        timestamp: micros(5),
+        duration: 10_000,
+        localEndpoint: { serviceName: 'order-api' },
+      },
+      { traceId: 't', id: 'a', name: 'post /orders', timestamp: micros(0), duration: 30_000, localEndpoint: { serviceName: 'order-api' } },
+      {
+        traceId: 't',
+        id: 'c',
+        parentId: 'b',
+        name: 'process orders.commands',
+        timestamp: micros(40),
+        duration: 20_000,
+        localEndpoint: { serviceName: 'order-processor' },
+      },
+    ]);
+
+    expect(trace.traceID).toBe('t');
+    expect(traceTree(trace).split('\n')).toEqual([
+      '   0.0 ms   30.0 ms  order-api: post /orders',
+      '   5.0 ms   10.0 ms    order-api: send orders.commands',
+      '  40.0 ms   20.0 ms      order-processor: process orders.commands',
     ]);
   });
 });

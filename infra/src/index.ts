@@ -26,3 +26,4 @@ export {
   stackStatus,
   stackUp,
 } from './stack.js';
+export { ensureZipkinServer, startZipkinServer, ZIPKIN_VERSION, type ZipkinServer } from './zipkin-server.js';

@@ -4,6 +4,7 @@ import { register } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { type Env, tracingEnabled } from './enabled.js';
+import { batchSettings, exportsToZipkin } from './exporters.js';
 
 /** Probes and scrapes: every few seconds, and nothing to follow in a trace. */
 const unTraced = new Set(['/health', '/live', '/ready', '/metrics']);
@@ -71,6 +72,7 @@ export async function startTracing({ serviceName, spanProcessors, env = process.
     import('import-in-the-middle'),
     import('@opentelemetry/sdk-node'),
   ]);
+  const processors = spanProcessors ?? (await zipkinProcessors(env));
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
   const sdk = startNodeSdk({
@@ -79,10 +81,20 @@ export async function startTracing({ serviceName, spanProcessors, env = process.
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: await instrumentations(),
-    ...(spanProcessors ? { spanProcessors } : {}),
+    ...(processors ? { spanProcessors: processors } : {}),
     // A chunk of the processor links to each of its messages' traces: up to its batch size (5,000).
     ...(env.OTEL_SPAN_LINK_COUNT_LIMIT ? {} : { spanLimits: { linkCountLimit: 5_000 } }),
   });
   await waitForAllMessagesAcknowledged();
   return sdk;
+}
+
+/** Zipkin's exporter, batched as the SDK batches its own, when the environment names it. */
+async function zipkinProcessors(env: Env): Promise<SpanProcessor[] | undefined> {
+  if (!exportsToZipkin(env)) return undefined;
+  const [{ ZipkinExporter }, { BatchSpanProcessor }] = await Promise.all([
+    import('@opentelemetry/exporter-zipkin'),
+    import('@opentelemetry/sdk-trace'),
+  ]);
+  return [new BatchSpanProcessor({ exporter: new ZipkinExporter(), ...batchSettings(env) })];
 }
