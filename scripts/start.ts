@@ -30,7 +30,10 @@ const appNames = ['order-processor', 'order-api'];
 
 function startApp(name: string): ChildProcess {
   // In-process TypeScript (`--import tsx`): a signal sent to the app reaches the app, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', name, 'src/main.ts')], {
+  // Its instrumentation first: tracing hooks the libraries before the app imports them.
+  const instrumentation = join(root, 'apps', name, 'src/instrumentation.ts');
+  const preload = existsSync(instrumentation) ? ['--import', instrumentation] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, join(root, 'apps', name, 'src/main.ts')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -36,6 +36,16 @@ export interface StackConfig {
     readonly heap: string;
     readonly exactlyOnce: boolean;
   };
+  /** Jaeger (traces in memory, its UI), started only when asked: `--with tracing`. */
+  readonly jaeger: {
+    readonly host: string;
+    /** The UI and its query API. */
+    readonly uiUrl: string;
+    readonly uiPort: number;
+    /** Where the apps send spans (OTLP over HTTP): the apps' `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+    readonly otlpUrl: string;
+    readonly otlpPort: number;
+  };
 }
 
 /** One node, or a quorum of three that survives the loss of one. Two would survive nothing. */
@@ -83,5 +93,16 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, root = res
       heap: env.CONNECT_HEAP?.trim() || '512m',
       exactlyOnce: oneOf(env, 'CONNECT_EXACTLY_ONCE', ['true', 'false'], 'false') === 'true',
     }),
+    jaeger: loadJaeger(env),
   });
+}
+
+function loadJaeger(env: NodeJS.ProcessEnv): StackConfig['jaeger'] {
+  const uiUrl = env.JAEGER_UI_URL?.trim() || 'http://127.0.0.1:16686';
+  const otlpUrl = env.JAEGER_OTLP_URL?.trim() || 'http://127.0.0.1:4318';
+  const ui = parseHostPort(uiUrl, 'JAEGER_UI_URL');
+  const otlp = parseHostPort(otlpUrl, 'JAEGER_OTLP_URL');
+  if (ui.host !== otlp.host)
+    throw new ConfigError(`JAEGER_UI_URL and JAEGER_OTLP_URL name one Jaeger: one host (${ui.host}, ${otlp.host})`);
+  return Object.freeze({ host: ui.host, uiUrl, uiPort: ui.port, otlpUrl, otlpPort: otlp.port });
 }

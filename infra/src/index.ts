@@ -1,8 +1,11 @@
+export { type ClientTools, ensureClientTools } from './client-tools.js';
 export { loadStackConfig, type StackConfig } from './config.js';
 export { connectGroup } from './connect-worker.js';
+export { ensureSchemathesis, schemathesis } from './contract-tools.js';
 export { crashService, type FaultTarget, NotStartedByStack, pauseService, resumeService, startService, stopService } from './faults.js';
 export { kafkaAddresses, kafkaLane, kafkaLaneCount } from './kafka-cluster.js';
 export { type KeyedRecord, readCommittedWithJava } from './kafka-reader.js';
+export { ensureKafkaTools, type KafkaTools } from './kafka-tools.js';
 export { KafkaLink } from './links/kafka-link.js';
 export { type KafkaApi, kafkaApis, type RequestHeader } from './links/kafka-protocol.js';
 export type { ArmedRule, KafkaAction, KafkaRule, RuleMatch } from './links/kafka-rules.js';
@@ -24,3 +27,4 @@ export {
   stackStatus,
   stackUp,
 } from './stack.js';
+export { ensureZipkinServer, startZipkinServer, ZIPKIN_VERSION, type ZipkinServer } from './zipkin-server.js';

@@ -5,10 +5,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { listening, type RunningApp, sourceVersion, startApp, startScript } from '@ouro/app-runner';
 import { loadConnections } from '@ouro/config';
 import { loadStackConfig, stackUp } from '@ouro/infra';
+import { waitForGroupToCatchUp } from '@ouro/messaging';
 import { provision, provisionNamespace } from '@ouro/provisioning';
-import { listening, type RunningApp, startApp, startScript, waitForGroupToCatchUp } from '@ouro/testing';
+import { benchProcessGroups, CpuMeter, ceilingFractions, measureCeiling, processes } from './ceiling/index.js';
 import { type LoadResult, peakRssMb, runLoad } from './processes.js';
 import { renderCharts } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -45,9 +47,8 @@ const plan = quick
     };
 
 // The commit the measured code came from, read before anything runs; a dirty tree is said so.
-const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-const dirty = execFileSync('git', ['status', '--porcelain', '--', 'apps', 'packages'], { cwd: root }).toString().trim() !== '';
-say(`Ouro benchmark (${quick ? 'quick' : 'full'}) at ${commit}${dirty ? ' with uncommitted changes' : ''}`);
+const commit = sourceVersion(root);
+say(`Ouro benchmark (${quick ? 'quick' : 'full'}) at ${commit}`);
 await stackUp(loadStackConfig());
 await provision();
 // Ouro's apps run from their esbuild bundles on plain Node, as production runs them (the baselines
@@ -90,13 +91,23 @@ const processor = await startApp('order-processor', ouro.env, { bundle: true });
 const admin = (await import('@ouro/messaging')).createKafka({ brokers: connections.kafkaBrokers, clientId: 'bench' }).admin();
 await admin.connect();
 const settle = () => waitForGroupToCatchUp(admin, ouro.groupId, ouro.commandsTopic, 300_000);
+// CPU accounting (ceiling/cpu.ts) around saturation, end to end and catch-up: CPU seconds per process, cores used up or not.
+const cpu = new CpuMeter(
+  benchProcessGroups(loadStackConfig(), {
+    orderApi: [servers['Ouro order-api alone']?.pid ?? -1, servers['Ouro order-api + processor']?.pid ?? -1],
+    processor: [processor.pid],
+    baselines: ['bare Fastify', 'naive dual write', 'polling outbox'].map((name) => servers[name]?.pid ?? -1),
+  }),
+);
 
 // 1. Command API: saturation, then fixed offered rates (shares of order-api's saturation rate).
 const commandApi: Record<string, LoadResult[]> = {};
 const saturation: Record<string, LoadResult> = {};
 for (const [name, server] of Object.entries(servers)) {
   say(`command API · ${name} · saturation (${plan.connections} connections, ${plan.saturationSec}s)`);
+  const measured = cpu.start(`command API saturation · ${name}`);
   saturation[name] = await runLoad({ mode: 'http', url: server.url, durationSec: plan.saturationSec, connections: plan.connections });
+  measured(saturation[name].accepted);
   say(`  ${saturation[name].throughput} orders/s, p99 ${saturation[name].latencyMs.p99} ms`);
   await settle();
 }
@@ -122,6 +133,7 @@ for (const [name, rates, topic] of [
 ] as const) {
   for (const rate of rates) {
     say(`end to end · ${name} · ${rate}/s for ${plan.e2eSec}s`);
+    const measured = cpu.start(`end to end · ${name} · ${rate}/s`);
     const result = await runLoad({
       mode: 'e2e',
       url: servers[name]?.url ?? '',
@@ -131,6 +143,7 @@ for (const [name, rates, topic] of [
       kafkaBrokers: connections.kafkaBrokers,
       topic,
     });
+    measured(result.accepted);
     endToEnd[name]?.push(result);
     say(`  p50 ${result.e2e?.p50} ms, p99 ${result.e2e?.p99} ms, never seen ${result.e2e?.neverSeen}`);
     await settle();
@@ -153,11 +166,29 @@ say(`peak RSS: order-api ${memory['order-api']} MB, order-processor ${memory['or
 
 // 3. Processor catch-up: a backlog drained by a fresh processor.
 say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands`);
-const catchUpResult = await catchUp(plan.backlog, say, values.profile ? { profileDir: `${profileDir}-processor` } : {});
+const catchUpResult = await catchUp(plan.backlog, say, {
+  ...(values.profile ? { profileDir: `${profileDir}-processor` } : {}),
+  measure: (pid, drain) => cpu.around('processor catch-up', drain, () => plan.backlog, { 'order-processor': processes(pid) }),
+});
 say(`  ${catchUpResult.ordersPerSecond} orders/s (${catchUpResult.seconds}s), peak RSS ${catchUpResult.peakRssMb} MB`);
 
 await Promise.allSettled([...Object.values(servers), processor].map((server) => server.kill('SIGTERM')));
 await admin.disconnect();
+// 5. Ceiling (ceiling/): the machine's limits measured with Kafka's, PostgreSQL's and Redis's own tools
+// on Ouro's record sizes, once Ouro's processes are gone; then each Ouro figure as a fraction of them.
+say('ceiling · Kafka, PostgreSQL and Redis with their own tools');
+// A failed tool leaves this run's Ouro figures standing: they are written, with the reason, and the
+// run exits non-zero.
+const measured = await measureCeiling({ stack: loadStackConfig(), stamp, quick, source: ouro, cpu, say }).then(
+  (ceilingMeasured) => ({
+    ceiling: { ...ceilingMeasured, fractions: ceilingFractions({ commandApi, endToEnd, catchUp: catchUpResult }, ceilingMeasured) },
+    ceilingError: undefined,
+  }),
+  (error: unknown) => ({ ceiling: undefined, ceilingError: error instanceof Error ? error.message : String(error) }),
+);
+const { ceiling, ceilingError } = measured;
+say(ceiling ? `  ceiling measured in ${ceiling.seconds}s` : `  the ceiling phase failed: ${ceilingError}`);
+
 const profile = values.profile
   ? { 'order-api alone, whole run': summariseProfile(profileDir), 'order-processor, catch-up': summariseProfile(`${profileDir}-processor`) }
   : undefined;
@@ -166,7 +197,7 @@ const results = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   command: `npm run bench${quick ? ' -- --quick' : ''}${values.profile ? ' -- --profile' : ''}`,
-  commit: dirty ? `${commit} + uncommitted changes` : commit,
+  commit,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   plan,
   commandApi,
@@ -175,6 +206,9 @@ const results = {
   memory: { ...memory, 'order-processor (catch-up)': catchUpResult.peakRssMb },
   cdc: { catchUp: cdc.catchUp, connect: cdc.connect, serverPeakRssMb: cdc.serverPeakRssMb },
   profile,
+  ceiling,
+  ceilingError,
+  cpu: cpu.phases,
 };
 const outDir = join(root, 'docs/performance/results');
 mkdirSync(outDir, { recursive: true });
@@ -183,4 +217,4 @@ writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(results, (key, val
 const charts = await renderCharts(results, outDir, base);
 writeFileSync(join(outDir, `${base}.md`), renderMarkdown(results, charts));
 say(`wrote docs/performance/results/${base}.{json,md} and ${charts.length} charts`);
-process.exit(0);
+process.exit(ceilingError ? 1 : 0);

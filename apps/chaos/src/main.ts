@@ -2,10 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sourceVersion } from '@ouro/app-runner';
 import { loadConnections } from '@ouro/config';
 import { loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/infra';
 import { formatReport } from '@ouro/reconciler';
-import { sourceVersion } from '@ouro/testing';
 import { cdcResultTable } from './cdc/report.js';
 import { type CdcScenarioResult, runCdcScenario } from './cdc/run.js';
 import { type CdcStacks, cdcStackConfigs, cdcStackDown, cdcStackUp } from './cdc/stack.js';

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { uniqueName } from '@ouro/app-runner';
 import type { Connections } from '@ouro/config';
 import type { StackConfig } from '@ouro/infra';
 import { createKafka, hasCaughtUp } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/reconciler';
-import { uniqueName } from '@ouro/testing';
 import type { Admin } from 'kafkajs';
 import { logLevel } from 'kafkajs';
 import { auditReader } from './audit.js';

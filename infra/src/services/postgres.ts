@@ -11,7 +11,7 @@ import type { Service } from '../service.js';
 const isRoot = process.getuid?.() === 0;
 
 /** The newest PostgreSQL server installed from Debian's packages, if any. */
-function findBinDir(): string | undefined {
+export function findBinDir(): string | undefined {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return undefined;
   const versions = readdirSync(base)

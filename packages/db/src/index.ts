@@ -10,6 +10,7 @@ export {
   orderViewFrom,
   type PersistOutcome,
   persistOrders,
+  persistOrdersQuery,
   recordFailures,
 } from './orders.js';
 export {

@@ -1,5 +1,6 @@
 import type { FailedOrderView, OrderView } from '@ouro/domain';
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from './database.js';
 import {
   announceWatermarks,
@@ -22,6 +23,30 @@ export interface PersistOutcome {
 const toDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
 
 /**
+ * The insert of `persistOrders`, apart so that the benchmark replays exactly this text
+ * (`persistOrdersQuery`) when it measures what PostgreSQL alone can do with it.
+ */
+function persistOrdersStatement(rows: readonly NewOrderRow[]): SQL {
+  // sql.param: the whole array is one parameter (a bare array would expand into a list).
+  const column = <T>(pick: (row: NewOrderRow) => T) => sql.param(rows.map(pick));
+  return sql`
+    insert into orders (id, customer_id, currency, items, total_cents, accepted_at, request_event_id, source_topic, source_partition, source_offset)
+    select * from unnest(
+      ${column((row) => row.id)}::uuid[], ${column((row) => row.customerId)}::text[], ${column((row) => row.currency)}::char(3)[],
+      ${column((row) => JSON.stringify(row.items))}::jsonb[], ${column((row) => row.totalCents)}::bigint[],
+      ${column((row) => row.acceptedAt.toISOString())}::timestamptz[], ${column((row) => row.requestEventId)}::uuid[],
+      ${column((row) => row.sourceTopic ?? '')}::text[], ${column((row) => row.sourcePartition)}::int[],
+      ${column((row) => row.sourceOffset)}::bigint[])
+    on conflict do nothing
+    returning id, committed_at`;
+}
+
+/** The text and parameters of `persistOrders`' insert for `rows`, as the driver receives them. */
+export function persistOrdersQuery(rows: readonly NewOrderRow[]): { readonly sql: string; readonly params: readonly unknown[] } {
+  return new PgDialect().sqlToQuery(persistOrdersStatement(rows));
+}
+
+/**
  * Inserts a batch of orders, skipping any that exist (by id or request event id), and returns every
  * order of the batch as stored, with whether this call inserted it.
  *
@@ -35,18 +60,7 @@ const toDate = (value: Date | string) => (value instanceof Date ? value : new Da
  */
 export async function persistOrders(db: Database, rows: readonly NewOrderRow[]): Promise<Map<string, PersistOutcome>> {
   if (rows.length === 0) return new Map();
-  // sql.param: the whole array is one parameter (a bare array would expand into a list).
-  const column = <T>(pick: (row: NewOrderRow) => T) => sql.param(rows.map(pick));
-  const result = await db.execute<{ id: string; committed_at: Date | string }>(sql`
-    insert into orders (id, customer_id, currency, items, total_cents, accepted_at, request_event_id, source_topic, source_partition, source_offset)
-    select * from unnest(
-      ${column((row) => row.id)}::uuid[], ${column((row) => row.customerId)}::text[], ${column((row) => row.currency)}::char(3)[],
-      ${column((row) => JSON.stringify(row.items))}::jsonb[], ${column((row) => row.totalCents)}::bigint[],
-      ${column((row) => row.acceptedAt.toISOString())}::timestamptz[], ${column((row) => row.requestEventId)}::uuid[],
-      ${column((row) => row.sourceTopic ?? '')}::text[], ${column((row) => row.sourcePartition)}::int[],
-      ${column((row) => row.sourceOffset)}::bigint[])
-    on conflict do nothing
-    returning id, committed_at`);
+  const result = await db.execute<{ id: string; committed_at: Date | string }>(persistOrdersStatement(rows));
   const committedAt = new Map(result.rows.map((row) => [row.id, toDate(row.committed_at)]));
   const outcome = new Map<string, PersistOutcome>();
   for (const row of rows) {

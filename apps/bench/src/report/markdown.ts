@@ -1,4 +1,5 @@
 import type { LoadResult } from '../processes.js';
+import { type CeilingResults, renderCeiling } from './ceiling-markdown.js';
 
 interface ProfileSummary {
   readonly busySamples: number;
@@ -7,7 +8,7 @@ interface ProfileSummary {
   readonly byFunction: ReadonlyArray<{ name: string; share: number }>;
 }
 
-interface Results {
+interface Results extends CeilingResults {
   readonly date: string;
   readonly mode: string;
   readonly command: string;
@@ -136,6 +137,7 @@ export function renderMarkdown(results: Results, charts: readonly string[]): str
     lines.push('', '| function | share |', '|---|---|');
     for (const row of profile.byFunction) lines.push(`| \`${row.name}\` | ${row.share}% |`);
   }
+  lines.push(...renderCeiling(results));
   lines.push('', '## Charts', '');
   for (const chart of charts) lines.push(`![${chart}](${chart})`, '');
   return `${lines.join('\n')}\n`;

@@ -1,14 +1,25 @@
 import { performance } from 'node:perf_hooks';
+import { startApp } from '@ouro/app-runner';
 import { loadConnections } from '@ouro/config';
-import { createKafka } from '@ouro/messaging';
+import { createKafka, waitForGroupToCatchUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
-import { startApp, waitForGroupToCatchUp } from '@ouro/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { peakRssMb } from '../processes.js';
 import { kafkaSender } from '../servers/kafka-sender.js';
 
 /** A backlog of `count` commands, then a fresh processor drains it: orders per second from ready to caught up. */
-export async function catchUp(count: number, say: (text: string) => void, { profileDir }: { profileDir?: string } = {}) {
+export async function catchUp(
+  count: number,
+  say: (text: string) => void,
+  {
+    profileDir,
+    measure = (_pid, drain) => drain(),
+  }: {
+    profileDir?: string;
+    /** Runs the drain, given the fresh processor's pid (CPU accounting wraps it). */
+    measure?: (processorPid: number, drain: () => Promise<void>) => Promise<void>;
+  } = {},
+) {
   const namespace = await provisionNamespace(`bench-catchup-${Date.now()}`, { partitions: 6 });
   const sender = await kafkaSender(namespace.commandsTopic);
   for (let produced = 0; produced < count; produced += 1_000) {
@@ -39,7 +50,7 @@ export async function catchUp(count: number, say: (text: string) => void, { prof
     ...(profileDir ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
   });
   const from = performance.now();
-  await waitForGroupToCatchUp(admin, namespace.groupId, namespace.commandsTopic, 900_000);
+  await measure(processor.pid, () => waitForGroupToCatchUp(admin, namespace.groupId, namespace.commandsTopic, 900_000));
   const seconds = (performance.now() - from) / 1000;
   const peak = peakRssMb(processor.pid);
   await processor.kill('SIGTERM');

@@ -5,7 +5,7 @@ import { KafkaConnect, removeOutboxConnector, replicationNames } from '@ouro/cdc
 import { loadConnections } from '@ouro/config';
 import { kafkaAddresses } from '@ouro/infra';
 import { createKafka, ensureTopics } from '@ouro/messaging';
-import { type RunningApp, uniqueName } from '@ouro/testing';
+import { type RunningApp, uniqueName } from '@ouro/app-runner';
 import type { Admin } from 'kafkajs';
 import pg from 'pg';
 import type { CdcStacks, Delivery } from './stack.js';
