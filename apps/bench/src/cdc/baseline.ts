@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { type CdcClients, deployOutboxConnector } from '@ouro/cdc';
 import { listening, type RunningApp, startScript } from '@ouro/app-runner';
+import { type CdcClients, deployOutboxConnector } from '@ouro/cdc';
 import type { Admin } from 'kafkajs';
 import { type CdcTables, cdcTablesEnv } from './tables.js';
 

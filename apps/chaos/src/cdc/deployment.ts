@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type RunningApp, uniqueName } from '@ouro/app-runner';
 import { type CdcTables, deployCdcRelay, startCdcServer } from '@ouro/bench/cdc';
 import { KafkaConnect, removeOutboxConnector, replicationNames } from '@ouro/cdc';
 import { loadConnections } from '@ouro/config';
 import { kafkaAddresses } from '@ouro/infra';
 import { createKafka, ensureTopics } from '@ouro/messaging';
-import { type RunningApp, uniqueName } from '@ouro/app-runner';
 import type { Admin } from 'kafkajs';
 import pg from 'pg';
 import type { CdcStacks, Delivery } from './stack.js';
