@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { kafkaSender } from '@ouro/baselines';
 import { loadConnections } from '@ouro/config';
 import { createKafka } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import { startApp, waitForGroupToCatchUp } from '@ouro/testing';
 import { peakRssMb } from '../processes.js';
-import { kafkaSender } from '../servers/kafka-sender.js';
 
 /** A backlog of `count` commands, then a fresh processor drains it: orders per second from ready to caught up. */
 export async function catchUp(count: number, say: (text: string) => void, { profileDir }: { profileDir?: string } = {}) {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Accepted, Order, OrderParams, OrderQuery, PlaceOrderBody, PlaceOrderHeaders, Problem } from '@ouro/contracts/http';
 import type { OrderRead } from '@ouro/domain';
 import type { OrderService } from '../order-service.js';
 import { OrderNotFound } from '../problems.js';
-import { Accepted, Order, OrderParams, OrderQuery, PlaceOrderBody, PlaceOrderHeaders, Problem } from './schemas.js';
 
 export interface OrderRoutesOptions {
   readonly orders: OrderService;
