@@ -5,7 +5,7 @@ import { createKafka } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import { uniqueName } from '@ouro/testing';
 import { logLevel } from 'kafkajs';
-import { closeLinks, Deployment, linkedEnvironment, openLinks, type Topology } from './deployment.js';
+import { closeLinks, Deployment, type Links, linkedEnvironment, openLinks, type Topology } from './deployment.js';
 
 export interface DeployOptions {
   readonly connections: Connections;
@@ -15,6 +15,8 @@ export interface DeployOptions {
   readonly logDir?: string | undefined;
   /** Prefix of the deployment's unique name (topics, group). */
   readonly prefix?: string;
+  /** Links shared with other deployments (faults on them hit every one); opened and closed here when absent. */
+  readonly links?: Links;
 }
 
 /**
@@ -33,7 +35,9 @@ export async function deploy(name: string, topology: Topology, options: DeployOp
     partitions: 6,
     connections: options.connections,
   });
-  const links = await openLinks(options.stack, options.connections);
+  const shared = options.links;
+  const links = shared ?? (await openLinks(options.stack, options.connections));
+  const closeOwnLinks = () => (shared ? Promise.resolve() : closeLinks(links));
   const deployment = new Deployment(
     { ...namespace.env, ...linkedEnvironment(links, options.connections), ...faultedAppEnv },
     options.logDir ? join(options.logDir, name) : undefined,
@@ -43,7 +47,7 @@ export async function deploy(name: string, topology: Topology, options: DeployOp
   try {
     await Promise.all([deployment.start(topology), admin.connect()]);
   } catch (error) {
-    await Promise.allSettled([deployment.stop(), closeLinks(links), admin.disconnect()]);
+    await Promise.allSettled([deployment.stop(), closeOwnLinks(), admin.disconnect()]);
     throw error;
   }
   return {
@@ -53,7 +57,7 @@ export async function deploy(name: string, topology: Topology, options: DeployOp
     admin,
     close: async () => {
       await deployment.stop();
-      await closeLinks(links);
+      await closeOwnLinks();
       await admin.disconnect();
     },
   };

@@ -1,5 +1,5 @@
 export { type Deployed, type DeployOptions, deploy, faultedAppEnv } from './deploy.js';
-export { closeLinks, Deployment, type Links, linkedEnvironment, openLinks, type Topology } from './deployment.js';
+export { closeLinks, Deployment, type Links, linkedEnvironment, openLinks, pauseProcess, signal, type Topology } from './deployment.js';
 export {
   addProcessor,
   crashAndRestart,
