@@ -57,6 +57,8 @@ export class FlowWatcher {
   private readonly consumer: Consumer;
   private readonly seen: BoundedMap<string, SeenOrder>;
   private readonly followed: BoundedMap<string, true>;
+  /** Committed notifications that came before the watcher read the command (Redis can be faster than a consumer). */
+  private readonly earlyCommits: BoundedMap<string, number>;
   private readonly buckets = new SecondBuckets();
   private sampleEvery = 1;
   private lag: number | null = null;
@@ -69,6 +71,7 @@ export class FlowWatcher {
     this.consumer = deps.kafka.consumer({ groupId: `console-watch-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
     this.seen = new BoundedMap(deps.remember);
     this.followed = new BoundedMap(deps.remember);
+    this.earlyCommits = new BoundedMap(deps.remember);
     this.prefix = deps.cacheKeyPrefix ?? 'ouro:order:';
   }
 
@@ -146,7 +149,9 @@ export class FlowWatcher {
       const command = await this.deps.commands.decode(message.value).catch(() => undefined);
       if (command) this.step(orderId, 'accepted', command.occurredAt, 'order-api');
       this.step(orderId, 'command', timestamp, `${topic} ${at(partition, message.offset)}`);
-      void this.pending(orderId);
+      const committedAt = this.earlyCommits.get(orderId);
+      if (committedAt === undefined) void this.pending(orderId);
+      else this.step(orderId, 'committed', committedAt, 'Redis: committed');
     } else if (topic === topics.events) {
       const event = await this.deps.events.decode(message.value).catch(() => undefined);
       if (event) this.buckets.event(Date.now() - event.acceptedAt);
@@ -176,6 +181,7 @@ export class FlowWatcher {
 
   private committed(orderId: string): void {
     if (this.seen.has(orderId)) this.step(orderId, 'committed', Date.now(), 'Redis: committed');
+    else this.earlyCommits.set(orderId, Date.now());
   }
 
   /** The rows of followed orders whose OrderCreated is out, a batch at a time. */

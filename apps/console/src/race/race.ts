@@ -11,6 +11,7 @@ import { faultCatalog } from '../fault-catalog.js';
 import type { FaultMark, RacePlan, RaceState } from '../shared/protocol.js';
 import type { Contender, ContenderSpec } from './contenders.js';
 import { countersOf } from './counters.js';
+import { raceLimits } from './limits.js';
 
 export interface RaceDeps {
   readonly specs: readonly ContenderSpec[];
@@ -25,9 +26,6 @@ export interface RaceDeps {
   readonly onFault: (mark: FaultMark) => void;
   readonly nextFaultId: () => number;
 }
-
-/** Bounds that keep a race from running away with the machine. */
-export const raceLimits = { maxRatePerSecond: 100, maxDurationSeconds: 300, settleTimeoutMs: 90_000, latencySamples: 5_000 } as const;
 
 interface Lane {
   readonly spec: ContenderSpec;

@@ -58,11 +58,17 @@ export interface LoadState {
   readonly inFlight: number;
 }
 
+export interface WatchedTopicsInfo {
+  readonly commands: string;
+  readonly events: string;
+  readonly deadLetters: string;
+}
+
 export interface LiveStatus {
   readonly state: 'starting' | 'running' | 'failed';
   readonly message: string;
   readonly apiUrl?: string;
-  readonly topics?: { readonly commands: string; readonly events: string; readonly deadLetters: string };
+  readonly topics?: WatchedTopicsInfo;
   readonly load: LoadState;
 }
 
