@@ -34,9 +34,9 @@ export function resultTable(results: readonly ScenarioResult[]): string {
 export function soakTables(result: SoakResult): string {
   const count = (name: keyof SoakResult['report']['checks']) => result.report.checks[name].orderIds.length;
   const summary = [
-    '| seed | duration | apps | load | orders accepted | unresolved | ambiguous | faults | invariant checks while running | lost | duplicated | ghosts | other violations | liveness failures | time to converge | verdict |',
-    '|--:|--:|---|---|--:|--:|--:|--:|---|--:|--:|--:|---|--:|--:|---|',
-    `| ${result.seed} | ${Math.round(result.durationMs / 60_000)} min | ${result.topology} | ${result.load} | ${result.accepted} | ${result.unresolved} | ${result.ambiguous} | ${result.faults.length} | ${result.safetyChecks.length}, ${result.safetyChecks.filter((check) => check.violations.length > 0).length} with violations | ${count('lost')} | ${count('duplicated')} | ${count('ghost')} | ${result.report.violations.filter((name) => !['lost', 'duplicated', 'ghost'].includes(name)).join(', ') || '0'} | ${result.livenessFailures.length} | ${seconds(result.convergeMs)} | ${result.ok ? 'ok' : '**FAILED**'} |`,
+    '| seed | duration | apps | load | orders accepted | unresolved | ambiguous | shed (never sent) | faults | invariant checks while running | lost | duplicated | ghosts | other violations | liveness failures | time to converge | verdict |',
+    '|--:|--:|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|---|--:|--:|---|',
+    `| ${result.seed} | ${Math.round(result.durationMs / 60_000)} min | ${result.topology} | ${result.load} | ${result.accepted} | ${result.unresolved} | ${result.ambiguous} | ${result.shed} | ${result.faults.length} | ${result.safetyChecks.length}, ${result.safetyChecks.filter((check) => check.violations.length > 0).length} with violations | ${count('lost')} | ${count('duplicated')} | ${count('ghost')} | ${result.report.violations.filter((name) => !['lost', 'duplicated', 'ghost'].includes(name)).join(', ') || '0'} | ${result.livenessFailures.length} | ${seconds(result.convergeMs)} | ${result.ok ? 'ok' : '**FAILED**'} |`,
   ];
   const faults = [
     '| # | fault (healed) | API accepted again after | caught up after |',

@@ -150,10 +150,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     load.start();
     let recorded: Awaited<ReturnType<LoadGenerator['stop']>>;
     const ticker = setInterval(() => {
-      const { accepted, inFlight, retries, unresolved, refused } = load.progress;
+      const { accepted, inFlight, retries, unresolved, refused, shed } = load.progress;
       const elapsed = ((Date.now() - started) / 1000).toFixed(0);
       progress.update(
-        `  ${scenario.name}  ${elapsed}/${durationMs / 1000}s  accepted ${accepted}  in flight ${inFlight}  retries ${retries}  unresolved ${unresolved}  refused ${refused}  faults ${faults.length}`,
+        `  ${scenario.name}  ${elapsed}/${durationMs / 1000}s  accepted ${accepted}  in flight ${inFlight}  retries ${retries}  unresolved ${unresolved}  refused ${refused}  shed ${shed}  faults ${faults.length}`,
       );
     }, 250);
     try {

@@ -143,6 +143,8 @@ export interface SoakResult {
   readonly ambiguous: number;
   readonly unresolved: number;
   readonly refused: number;
+  /** Requests never sent: they fell due while a client held its most requests at once. */
+  readonly shed: number;
   readonly convergeMs: number | null;
   readonly report: ReconcileReport;
   readonly entries: readonly AcceptedEntry[];
@@ -206,11 +208,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   try {
     const started = Date.now();
     for (const load of loads) load.start();
-    const accepted = () => loads.reduce((sum, load) => sum + load.progress.accepted, 0);
+    const sum = (stat: 'accepted' | 'inFlight' | 'shed') => loads.reduce((total, load) => total + load.progress[stat], 0);
+    const accepted = () => sum('accepted');
     const ticker = setInterval(() => {
       const elapsed = Math.round((Date.now() - started) / 1000);
       progress.update(
-        `  soak  ${elapsed}/${durationMs / 1000}s  accepted ${accepted()}  faults ${faults.length}  checks ${safetyChecks.length}`,
+        `  soak  ${elapsed}/${durationMs / 1000}s  accepted ${accepted()}  in flight ${sum('inFlight')}  shed ${sum('shed')}  faults ${faults.length}  checks ${safetyChecks.length}`,
       );
     }, 1_000);
     const checking = (async () => {
@@ -289,6 +292,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       ambiguous: entries.filter((entry) => entry.ambiguous).length,
       unresolved: entries.filter((entry) => entry.outcome === 'unresolved').length,
       refused: refusals.length,
+      shed: loads.reduce((total, load) => total + load.progress.shed, 0),
       convergeMs,
       report,
       entries,

@@ -20,6 +20,13 @@ export interface LoadOptions {
   readonly retryForMs?: number;
   /** Told of each request the moment some attempt was answered 202 (`at`: epoch ms), e.g. to time it end to end. */
   readonly onAccepted?: (entry: AcceptedEntry & { readonly outcome: 'accepted' }, at: number) => void;
+  /**
+   * The most logical requests (retries included) a rate-shaped client holds at once (default 1,000).
+   * Beyond it, a request that falls due is not sent and is counted as shed, as a client with a bounded
+   * pool would: without a bound, every second of an outage adds a second's requests retrying at once,
+   * thousands of sockets in this process, which also runs the network links the apps talk through.
+   */
+  readonly maxInFlight?: number;
 }
 
 export interface LoadStats {
@@ -30,6 +37,8 @@ export interface LoadStats {
   readonly refused: number;
   readonly inFlight: number;
   readonly retries: number;
+  /** Requests that fell due while the client held `maxInFlight`: never sent. */
+  readonly shed: number;
 }
 
 /** A request the client gave up on after a definite 4xx: recorded beside the reconciler's entries. */
@@ -72,7 +81,7 @@ export class LoadGenerator {
   private readonly refusals: Refusal[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly lastAccepted = new Map<string, number>();
-  private stats = { started: 0, accepted: 0, unresolved: 0, refused: 0, retries: 0 };
+  private stats = { started: 0, accepted: 0, unresolved: 0, refused: 0, retries: 0, shed: 0 };
   private running = false;
   private next = 0;
   private loops: Promise<void>[] = [];
@@ -93,7 +102,11 @@ export class LoadGenerator {
       (async () => {
         while (this.running) {
           const due = Math.floor(((Date.now() - startedAt) / 1000) * shape.perSecond);
-          while (this.stats.started < due) void this.track(this.send());
+          const maxInFlight = this.options.maxInFlight ?? 1_000;
+          while (this.stats.started + this.stats.shed < due) {
+            if (this.pending.size >= maxInFlight) this.stats.shed++;
+            else void this.track(this.send());
+          }
           await sleep(10);
         }
       })(),
