@@ -56,7 +56,7 @@ describe('the console in a browser', () => {
     // then every step shows on the order's row, committed last to be waited for
     const row = page.locator(`tr[data-order-id="${orderId}"]`);
     await row.locator('td[data-step="committed"].done').waitFor({ timeout: 30_000 });
-    for (const step of ['accepted', 'command', 'announced', 'committed']) {
+    for (const step of ['accepted', 'command', 'stored', 'announced', 'committed']) {
       await row.locator(`td[data-step="${step}"].done`).waitFor({ timeout: 10_000 });
     }
     expect(await row.locator('td[data-step="command"]').getAttribute('title')).toMatch(/\.commands p\d+@\d+$/);

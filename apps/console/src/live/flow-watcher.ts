@@ -102,6 +102,17 @@ export class FlowWatcher {
   /** Follows this order step by step whatever the sample (an order placed from the page). */
   follow(orderId: string): void {
     this.followed.set(orderId, true);
+    // The records may have been read before the 202 came back: show what was seen of them.
+    const seen = this.seen.get(orderId);
+    const { topics } = this.deps;
+    if (seen?.command)
+      this.step(orderId, 'command', seen.command.timestamp, `${topics.commands} ${at(seen.command.partition, seen.command.offset)}`);
+    const [event] = seen?.events ?? [];
+    if (event) {
+      this.step(orderId, 'announced', event.timestamp, `${topics.events} ${at(event.partition, event.offset)}`);
+      this.rowsWanted.add(orderId);
+      void this.lookUpRows();
+    }
   }
 
   /** Records a step the console itself saw (the 202 of an order it placed). */
