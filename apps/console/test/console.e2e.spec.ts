@@ -25,6 +25,7 @@ beforeAll(async () => {
   });
   address = await consoleApp.app.listen({ host: '127.0.0.1', port: 0 });
   await consoleApp.ready;
+  expect(consoleApp.live.status, consoleApp.live.status.message).toMatchObject({ state: 'running' });
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }, 180_000);
 
