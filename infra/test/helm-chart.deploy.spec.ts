@@ -123,10 +123,11 @@ describe.each(releases)('the chart with %s', (_name, args) => {
     });
   });
 
-  it('runs no more processors than the commands topic has partitions', () => {
+  it('runs no more processors than there are partition groups holding a partition', () => {
     const processor = find(manifests, 'Deployment', 'order-processor');
+    const env = settings(manifests);
 
-    expect(processor.spec.replicas).toBeLessThanOrEqual(Number(settings(manifests).ORDERS_PARTITIONS));
+    expect(processor.spec.replicas).toBeLessThanOrEqual(Math.min(Number(env.PROCESSOR_PARTITION_GROUPS), Number(env.ORDERS_PARTITIONS)));
   });
 
   it("gives each app's pods longer to stop than its graceful shutdown may take", () => {
@@ -235,10 +236,13 @@ describe('a production-like release', () => {
 });
 
 describe('what the chart refuses', () => {
-  it('more processor replicas than partitions', () => {
-    expect(() => render(['--set', 'processor.replicas=7', '--set', 'topics.partitions=6'])).toThrow(
-      /processor.replicas \(7\) must not exceed topics.partitions \(6\)/,
+  it('more processor replicas than partition groups, or than partitions', () => {
+    expect(() => render(['--set', 'processor.replicas=4', '--set', 'processor.partitionGroups=3'])).toThrow(
+      /processor.replicas \(4\) must not exceed the partition groups that hold a partition \(processor.partitionGroups 3, topics.partitions 6\)/,
     );
+    expect(() =>
+      render(['--set', 'processor.replicas=7', '--set', 'processor.partitionGroups=12', '--set', 'topics.partitions=6']),
+    ).toThrow(/processor.replicas \(7\) must not exceed/);
   });
 
   it('values of the wrong kind or unknown to the chart (values.schema.json)', () => {

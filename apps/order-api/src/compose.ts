@@ -42,7 +42,8 @@ export async function composeOrderApi(config: ApiConfig, options: ComposeOptions
     });
   const admin = kafka.admin();
   await Promise.all([admin.connect(), sender instanceof BatchingProducer ? sender.warm() : undefined]);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // Auto-pipelining: the commands of concurrent requests share one write (and one round trip).
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
   const notifications = await CommitNotifications.listen(new Redis(config.redisUrl));
   const database = connectDatabase(config.databaseUrl, { max: 10 });
   const prefix = options.keyPrefix ?? 'ouro:';

@@ -10,7 +10,7 @@ import {
   type PlaceOrder,
   totalCents,
 } from '@ouro/domain';
-import { type AvroSerde, type Logger, NotSent, OutcomeUnknown, type RecordSender } from '@ouro/messaging';
+import { type AvroSerde, type Logger, NotSent, type RecordSender } from '@ouro/messaging';
 import { AcceptanceUnknown, DependencyUnavailable, IdempotencyConflict, KafkaUnavailable } from './problems.js';
 
 export interface OrderServiceDeps {
@@ -52,17 +52,6 @@ function bodyHash(body: PlaceOrder): string {
 function newTraceparent(): string {
   return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
-
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** How long past its deadline a sender may take to answer before its silence counts as "unknown". */
-const senderGraceMs = 1_000;
 
 /**
  * The command side writes exactly one thing that matters: the OrderCreationRequested event. The
@@ -117,15 +106,14 @@ export class OrderService {
   private async produce(event: OrderCreationRequestedData, traceparent: string | undefined): Promise<void> {
     const value = await this.deps.commands.encode({ ...event, items: [...event.items] });
     const headers = { [headerNames.traceparent]: traceparent ?? newTraceparent() };
+    // The sender answers by the deadline (one timer of its own for every request in flight).
     const deadline = this.deps.clock() + this.deps.produceTimeoutMs;
-    await withTimeout(
-      this.deps.producer.send({ topic: this.deps.commandsTopic, key: event.orderId, value, headers }, { deadline }),
-      this.deps.produceTimeoutMs + senderGraceMs,
-      () => new OutcomeUnknown(`no answer within ${this.deps.produceTimeoutMs} ms`),
-    ).catch((error: unknown) => {
-      if (error instanceof NotSent) throw new KafkaUnavailable(error.message);
-      throw new AcceptanceUnknown(event.orderId, error instanceof Error ? error.message : String(error));
-    });
+    await this.deps.producer
+      .send({ topic: this.deps.commandsTopic, key: event.orderId, value, headers }, { deadline })
+      .catch((error: unknown) => {
+        if (error instanceof NotSent) throw new KafkaUnavailable(error.message);
+        throw new AcceptanceUnknown(event.orderId, error instanceof Error ? error.message : String(error));
+      });
   }
 
   /**

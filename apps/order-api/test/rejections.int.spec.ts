@@ -170,7 +170,6 @@ describe('order-api when Kafka does not acknowledge', () => {
       504,
       'acceptance-unknown',
     ],
-    ['never answers (504: maybe written)', { send: () => new Promise<void>(() => {}) }, 504, 'acceptance-unknown'],
   ])('answers problem+json with Retry-After when Kafka %s, and leaves no pending order behind', async (_case, sender, status, code) => {
     const failing = await compose({ sender }, { API_PRODUCE_TIMEOUT_MS: '200' });
 

@@ -1,10 +1,11 @@
 import type { OrderCache } from '@ouro/cache';
 import { headers as headerNames, type OrderCreated, type OrderCreationRequested } from '@ouro/contracts';
 import {
+  advanceWatermarks,
+  announcedBelow,
   type Database,
   failedViewFrom,
-  findUnannounced,
-  markAnnounced,
+  findCreatedBetween,
   type NewOrderRow,
   type OrderRow,
   orderViewFrom,
@@ -42,22 +43,42 @@ function rowFrom({ value, partition, offset }: Command, sourceTopic: string): Ne
   };
 }
 
+/** What the store said of a command's order: the row as stored, and whether this command just inserted it. */
+export interface Stored {
+  readonly row: OrderRow;
+  readonly inserted: boolean;
+}
+
 /**
  * Whether this command is the one to announce its order. The row remembers where its command sits
- * in the topic, so:
- * - the command that inserted the row announces it (same partition and offset, not yet announced);
- * - a redelivery of that command after an aborted transaction announces it again (the abort hid
- *   the first OrderCreated), because the row exists but was never marked announced;
+ * in the topic, and each command partition has a watermark below which its orders are announced:
+ * - the command that inserted the row announces it;
+ * - a redelivery of that command after an aborted transaction announces it again (the abort hid the
+ *   first OrderCreated): the row exists, created by this command, at or past the watermark (which
+ *   only moves to committed offsets, and redeliveries start at the committed offset);
  * - a duplicate command for the same order (a client retry) sits at another offset: it never does;
- * - a replay of the command after its announcement finds `announcedAt` set: it does not either.
+ * - a replay of the command below the watermark (the group rewound) does not either.
  */
-export function shouldAnnounce(row: OrderRow | undefined, command: Pick<Command, 'partition' | 'offset'>): row is OrderRow {
-  return (
-    row !== undefined &&
-    row.sourcePartition === command.partition &&
-    row.sourceOffset === Number(command.offset) &&
-    row.announcedAt === null
-  );
+export function shouldAnnounce(
+  stored: Stored | undefined,
+  command: Pick<Command, 'partition' | 'offset'>,
+  watermark: bigint | undefined,
+): stored is Stored {
+  if (!stored) return false;
+  const { row } = stored;
+  // Only the command the row came from, never another command for the same order in the same chunk.
+  if (row.sourcePartition !== command.partition || row.sourceOffset !== Number(command.offset)) return false;
+  return stored.inserted || BigInt(command.offset) >= (watermark ?? 0n);
+}
+
+/** Per partition, the offset after the last of these commands. */
+function nextOffsets(commands: readonly Command[]): Map<number, bigint> {
+  const next = new Map<number, bigint>();
+  for (const { partition, offset } of commands) {
+    const after = BigInt(offset) + 1n;
+    if (after > (next.get(partition) ?? -1n)) next.set(partition, after);
+  }
+  return next;
 }
 
 function traceHeaders(headers: IHeaders): IHeaders {
@@ -70,7 +91,7 @@ function traceHeaders(headers: IHeaders): IHeaders {
 }
 
 /**
- * One chunk of one partition: one PostgreSQL statement, then the OrderCreated records to emit.
+ * One transaction's chunk (of one partition group, each partition's commands in order): one PostgreSQL statement, then the OrderCreated records to emit.
  * A command that breaks a domain rule is refused (and dead-lettered by the runtime), never stored.
  */
 export function handleOrders({
@@ -94,15 +115,18 @@ export function handleOrders({
       db,
       [...firstPerOrder.values()].map((command) => rowFrom(command, commandsTopic)),
     );
+    // Watermarks matter only to commands whose row was there already (a redelivery, a replay): read them only then.
+    const revisited = commands.filter((command) => stored.get(command.value.orderId)?.inserted === false).map(({ partition }) => partition);
+    const watermarks = await announcedBelow(db, commandsTopic, [...new Set(revisited)]);
 
     const announce = commands.flatMap((command) => {
-      const row = stored.get(command.value.orderId)?.row;
-      if (!row) {
+      const order = stored.get(command.value.orderId);
+      if (!order) {
         // Its event id is another order's: the command contradicts what is stored, and storing it is impossible.
         rejected.push({ message: command, error: `event ${command.value.eventId} is already another order's` });
         return [];
       }
-      return shouldAnnounce(row, command) ? [{ command, row }] : [];
+      return shouldAnnounce(order, command, watermarks.get(command.partition)) ? [{ command, row: order.row }] : [];
     });
     const records = await Promise.all(
       announce.map(async ({ command, row }) => ({
@@ -127,14 +151,11 @@ export function handleOrders({
       records,
       rejected,
       // Retried by the runtime until it succeeds (Redis or PostgreSQL restarting); both steps are
-      // idempotent. The cache first: a row marked announced is one whose cache entry is settled, so a
-      // next owner completing unannounced rows (completeBookkeeping) settles every cache entry left.
+      // idempotent. The cache first: below a watermark every cache entry is settled, so a next
+      // holder completing the bookkeeping from the watermark on (completeBookkeeping) settles all.
       afterCommit: async () => {
         await cache.markCommitted([...stored.values()].map(({ row }) => orderViewFrom(row)));
-        await markAnnounced(
-          db,
-          announce.map(({ row }) => row.id),
-        );
+        await advanceWatermarks(db, commandsTopic, nextOffsets(received));
       },
     };
   };
@@ -170,9 +191,10 @@ export function recordDeadLetters({ db, cache }: Pick<OrderHandlerDeps, 'db' | '
 }
 
 /**
- * When a partition is assigned: finishes what the previous owner committed to Kafka but died
- * before recording (announced_at and the committed cache entries). Without it those orders would
- * stay pending in the cache, and a later rewind of the group would announce them again.
+ * When a partition's group is verified (assigned, or after a failure): finishes what a member committed to
+ * Kafka but did not get to record: the committed cache entries of the orders its commands created
+ * from the watermark up to the committed offset, then the watermark itself. Without it those orders
+ * would stay pending in the cache, and a later rewind of the group would announce them again.
  */
 export function completeBookkeeping({
   db,
@@ -181,13 +203,11 @@ export function completeBookkeeping({
   logger,
 }: Pick<OrderHandlerDeps, 'db' | 'cache' | 'commandsTopic' | 'logger'>) {
   return async (partition: number, committedOffset: bigint) => {
-    const rows = await findUnannounced(db, commandsTopic, partition, committedOffset);
-    if (rows.length === 0) return;
-    await markAnnounced(
-      db,
-      rows.map((row) => row.id),
-    );
+    const watermark = (await announcedBelow(db, commandsTopic, [partition])).get(partition) ?? 0n;
+    if (watermark >= committedOffset) return;
+    const rows = await findCreatedBetween(db, commandsTopic, partition, watermark, committedOffset);
     await cache.markCommitted(rows.map(orderViewFrom));
-    logger.info({ partition, orders: rows.length }, "completed the previous owner's post-commit bookkeeping");
+    await advanceWatermarks(db, commandsTopic, new Map([[partition, committedOffset]]));
+    if (rows.length > 0) logger.info({ partition, orders: rows.length }, "completed a previous transaction's bookkeeping");
   };
 }

@@ -18,25 +18,32 @@ const row = (overrides: Partial<OrderRow> = {}): OrderRow => ({
   ...overrides,
 });
 
+const existing = (overrides: Partial<OrderRow> = {}) => ({ row: row(overrides), inserted: false });
+
 describe('shouldAnnounce: which command announces its order', () => {
   it('the command that inserted the order announces it', () => {
-    expect(shouldAnnounce(row(), { partition: 2, offset: '40' })).toBe(true);
+    expect(shouldAnnounce({ row: row(), inserted: true }, { partition: 2, offset: '40' }, undefined)).toBe(true);
   });
 
-  it('a redelivery of that command announces it again while it is not marked announced (the first transaction aborted)', () => {
-    expect(shouldAnnounce(row({ announcedAt: null }), { partition: 2, offset: '40' })).toBe(true);
+  it('a redelivery of that command announces it again: it starts at the committed offset, never below the watermark', () => {
+    expect(shouldAnnounce(existing(), { partition: 2, offset: '40' }, 40n)).toBe(true);
+    expect(shouldAnnounce(existing(), { partition: 2, offset: '40' }, undefined)).toBe(true);
   });
 
-  it('a replay of that command after the announcement does not', () => {
-    expect(shouldAnnounce(row({ announcedAt: new Date(3) }), { partition: 2, offset: '40' })).toBe(false);
+  it('a replay of that command below the watermark (the group rewound) does not', () => {
+    expect(shouldAnnounce(existing(), { partition: 2, offset: '40' }, 41n)).toBe(false);
   });
 
   it('a duplicate command for the same order, at another offset, never does', () => {
-    expect(shouldAnnounce(row(), { partition: 2, offset: '41' })).toBe(false);
-    expect(shouldAnnounce(row(), { partition: 1, offset: '40' })).toBe(false);
+    expect(shouldAnnounce(existing(), { partition: 2, offset: '41' }, 0n)).toBe(false);
+    expect(shouldAnnounce(existing(), { partition: 1, offset: '40' }, 0n)).toBe(false);
+  });
+
+  it('nor does a duplicate in the same chunk as the command that inserted the order', () => {
+    expect(shouldAnnounce({ row: row(), inserted: true }, { partition: 2, offset: '41' }, undefined)).toBe(false);
   });
 
   it('a command whose order was not stored (its event id belongs to another order) does not', () => {
-    expect(shouldAnnounce(undefined, { partition: 2, offset: '40' })).toBe(false);
+    expect(shouldAnnounce(undefined, { partition: 2, offset: '40' }, 0n)).toBe(false);
   });
 });

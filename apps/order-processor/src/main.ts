@@ -16,7 +16,8 @@ const [commands, events] = await Promise.all([
   AvroSerde.forSubject<OrderCreationRequested>(registry, subjectFor(config.commandsTopic), readSchema(schemaFiles.commands)),
   AvroSerde.forSubject<OrderCreated>(registry, subjectFor(config.eventsTopic), readSchema(schemaFiles.events)),
 ]);
-const database = connectDatabase(config.databaseUrl, { max: config.partitionsConsumedConcurrently + 2 });
+// One statement at a time per partition group, plus after-commit work and verification.
+const database = connectDatabase(config.databaseUrl, { max: config.partitionGroups + 2 });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
 const processor = createOrderProcessor({
   kafka: createKafka({ brokers: config.kafkaBrokers, clientId: config.clientId }),
@@ -28,7 +29,7 @@ const processor = createOrderProcessor({
   groupId: config.groupId,
   transactionalIdPrefix: config.transactionalIdPrefix,
   maxBatchSize: config.maxBatchSize,
-  partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+  partitionGroups: config.partitionGroups,
   transactionTimeoutMs: config.transactionTimeoutMs,
   sessionTimeoutMs: config.sessionTimeoutMs,
   commandsTopic: config.commandsTopic,

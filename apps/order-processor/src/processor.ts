@@ -15,7 +15,7 @@ export interface OrderProcessorDeps {
   readonly groupId: string;
   readonly transactionalIdPrefix: string;
   readonly maxBatchSize?: number;
-  readonly partitionsConsumedConcurrently?: number;
+  readonly partitionGroups?: number;
   readonly transactionTimeoutMs?: number;
   readonly sessionTimeoutMs?: number;
   readonly commandsTopic: string;
@@ -43,7 +43,7 @@ export function createOrderProcessor(deps: OrderProcessorDeps): TransactionalPro
     deadLetters: { topic: deps.deadLetterTopic, record: recordDeadLetters(deps) },
     logger: deps.logger,
     ...(deps.maxBatchSize === undefined ? {} : { maxBatchSize: deps.maxBatchSize }),
-    ...(deps.partitionsConsumedConcurrently === undefined ? {} : { partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently }),
+    ...(deps.partitionGroups === undefined ? {} : { partitionGroups: deps.partitionGroups }),
     ...(deps.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: deps.transactionTimeoutMs }),
     ...(deps.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: deps.sessionTimeoutMs }),
   });

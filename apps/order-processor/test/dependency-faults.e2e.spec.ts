@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { OrderCache } from '@ouro/cache';
 import { type OrderCreated, type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
-import { connectDatabase, findFailure, findOrder } from '@ouro/db';
+import { announcedBelow, connectDatabase, findFailure, findOrder } from '@ouro/db';
 import { Link } from '@ouro/infra';
 import { AvroSerde, createKafka, createRegistry, silentLogger } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
@@ -183,15 +183,13 @@ describe('order-processor when Redis is gone', () => {
     // then every order is announced while Redis is still away
     await eventually(async () => expect((await announced()).size).toBe(orders.length), { timeoutMs: 12_000 });
 
-    // and once Redis is back, every order is marked announced and cached as committed
+    // and once Redis is back, every order is cached as committed and its bookkeeping done (the watermark past it)
     link.set({ kind: 'healthy' });
     const cache = new OrderCache(redis, { keyPrefix: `${deployment.groupId}:order:` });
     await eventually(
       async () => {
-        for (const order of orders) {
-          expect((await findOrder(database.db, order.orderId))?.announcedAt).not.toBeNull();
-          expect(await cache.get(order.orderId)).toMatchObject({ status: 'committed' });
-        }
+        for (const order of orders) expect(await cache.get(order.orderId)).toMatchObject({ status: 'committed' });
+        expect(await announcedBelow(database.db, deployment.commandsTopic, [0])).toEqual(new Map([[0, BigInt(orders.length)]]));
       },
       { timeoutMs: 30_000 },
     );

@@ -2,7 +2,7 @@ import { OrderCache } from '@ouro/cache';
 import { type OrderCreated, type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
 import { connectDatabase } from '@ouro/db';
 import { KafkaLink, loadStackConfig } from '@ouro/infra';
-import { AvroSerde, createKafka, createRegistry, silentLogger } from '@ouro/messaging';
+import { AvroSerde, createKafka, createRegistry, groupTransactionalId, silentLogger } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
 import { eventually, readToEnd, stackEnv, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import { Redis } from 'ioredis';
@@ -135,7 +135,7 @@ describe('order-processor when Kafka loses a reply', () => {
     await produce(orders);
     await held.matched;
     const zombie = kafka.producer({
-      transactionalId: `${deployment.transactionalIdPrefix}-${deployment.commandsTopic}-0`,
+      transactionalId: groupTransactionalId(deployment.transactionalIdPrefix, deployment.commandsTopic, 0, { count: 3 }),
       idempotent: true,
       maxInFlightRequests: 1,
     });

@@ -34,7 +34,8 @@ export interface ProcessorConfig extends Connections, TopicConfig {
   readonly groupId: string;
   readonly transactionalIdPrefix: string;
   readonly maxBatchSize: number;
-  readonly partitionsConsumedConcurrently: number;
+  /** Partition p is in group p mod this; a member holds whole groups, one transaction per group at a time. */
+  readonly partitionGroups: number;
   readonly transactionTimeoutMs: number;
   /** How long the group waits for a silent member (a crashed one) before moving its partitions. */
   readonly sessionTimeoutMs: number;
@@ -73,7 +74,7 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
     groupId: text(env, 'PROCESSOR_GROUP_ID', 'order-processor'),
     transactionalIdPrefix: text(env, 'PROCESSOR_TRANSACTIONAL_ID_PREFIX', 'order-processor'),
     maxBatchSize: integer(env, 'PROCESSOR_MAX_BATCH_SIZE', 500, { min: 1, max: 5_000 }),
-    partitionsConsumedConcurrently: integer(env, 'PROCESSOR_CONCURRENCY', 3, { min: 1, max: 64 }),
+    partitionGroups: integer(env, 'PROCESSOR_PARTITION_GROUPS', 3, { min: 1, max: 1_000 }),
     transactionTimeoutMs: integer(env, 'PROCESSOR_TRANSACTION_TIMEOUT_MS', 30_000, { min: 1_000 }),
     // Kafka's default group.min.session.timeout.ms is 6 s.
     sessionTimeoutMs: integer(env, 'PROCESSOR_SESSION_TIMEOUT_MS', 30_000, { min: 6_000 }),

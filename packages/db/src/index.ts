@@ -1,14 +1,23 @@
 export { connectDatabase, type Database, type DatabaseHandle } from './database.js';
 export { migrateDatabase, migrationsFolder } from './migrate.js';
 export {
+  advanceWatermarks,
+  announcedBelow,
   failedViewFrom,
+  findCreatedBetween,
   findFailure,
   findOrder,
-  findUnannounced,
-  markAnnounced,
   orderViewFrom,
   type PersistOutcome,
   persistOrders,
   recordFailures,
 } from './orders.js';
-export { type NewOrderFailureRow, type NewOrderRow, type OrderFailureRow, type OrderRow, orderFailures, orders } from './schema.js';
+export {
+  announceWatermarks,
+  type NewOrderFailureRow,
+  type NewOrderRow,
+  type OrderFailureRow,
+  type OrderRow,
+  orderFailures,
+  orders,
+} from './schema.js';

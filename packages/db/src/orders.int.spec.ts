@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from './database.js';
 import { migrateDatabase } from './migrate.js';
-import { findFailure, findOrder, markAnnounced, persistOrders, recordFailures } from './orders.js';
+import { advanceWatermarks, announcedBelow, findCreatedBetween, findFailure, findOrder, persistOrders, recordFailures } from './orders.js';
 import type { NewOrderRow } from './schema.js';
 import * as schema from './schema.js';
 
@@ -45,7 +45,7 @@ describe('orders table', () => {
 
     expect([...outcome.values()].map((entry) => entry.inserted)).toEqual([true, true]);
     const stored = outcome.get(batch[0]?.id ?? '')?.row;
-    expect(stored).toMatchObject({ customerId: 'c-1', totalCents: 300, sourceOffset: 41, announcedAt: null });
+    expect(stored).toMatchObject({ customerId: 'c-1', totalCents: 300, sourceOffset: 41 });
     expect(stored?.acceptedAt.getTime()).toBe(1_700_000_000_123);
     expect(stored?.committedAt).toBeInstanceOf(Date);
     expect(stored?.items).toEqual([{ sku: 'A', quantity: 2, unitPriceCents: 150 }]);
@@ -73,16 +73,17 @@ describe('orders table', () => {
     expect(await findOrder(handle.db, sameEvent.id)).toBeUndefined();
   });
 
-  it('marks orders announced once and keeps the first time', async () => {
-    const order = newOrder();
-    await persistOrders(handle.db, [order]);
+  it('moves the watermark of a partition forward only, and finds the orders created between two offsets of a partition', async () => {
+    const topic = `watermarks-${randomUUID().slice(0, 8)}`;
+    const orders = [3, 9, 10].map((offset) => newOrder({ sourceTopic: topic, sourceOffset: offset }));
+    await persistOrders(handle.db, [...orders, newOrder({ sourceTopic: topic, sourcePartition: 1, sourceOffset: 5 })]);
 
-    await markAnnounced(handle.db, [order.id]);
-    const first = (await findOrder(handle.db, order.id))?.announcedAt;
-    await markAnnounced(handle.db, [order.id]);
+    await advanceWatermarks(handle.db, topic, new Map([[0, 10n]]));
+    await advanceWatermarks(handle.db, topic, new Map([[0, 4n]]));
 
-    expect(first).toBeInstanceOf(Date);
-    expect((await findOrder(handle.db, order.id))?.announcedAt).toEqual(first);
+    expect(await announcedBelow(handle.db, topic, [0, 1])).toEqual(new Map([[0, 10n]]));
+    expect((await findCreatedBetween(handle.db, topic, 0, 3n, 10n)).map((row) => row.sourceOffset).sort()).toEqual([3, 9]);
+    expect(await findCreatedBetween(handle.db, topic, 0, 10n, 10n)).toEqual([]);
   });
 
   it('returns an order that a concurrent transaction inserted while this insert waited for it', async () => {

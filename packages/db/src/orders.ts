@@ -1,7 +1,15 @@
 import type { FailedOrderView, OrderView } from '@ouro/domain';
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from './database.js';
-import { type NewOrderFailureRow, type NewOrderRow, type OrderFailureRow, type OrderRow, orderFailures, orders } from './schema.js';
+import {
+  announceWatermarks,
+  type NewOrderFailureRow,
+  type NewOrderRow,
+  type OrderFailureRow,
+  type OrderRow,
+  orderFailures,
+  orders,
+} from './schema.js';
 
 export interface PersistOutcome {
   readonly row: OrderRow;
@@ -9,92 +17,96 @@ export interface PersistOutcome {
   readonly inserted: boolean;
 }
 
-type StoredRow = {
-  id: string;
-  customer_id: string;
-  currency: string;
-  items: OrderRow['items'] | string;
-  total_cents: string;
-  accepted_at: Date | string;
-  committed_at: Date | string;
-  request_event_id: string;
-  source_topic: string;
-  source_partition: number;
-  source_offset: string;
-  announced_at: Date | string | null;
-  inserted: boolean;
-};
-
-// Raw statements bypass drizzle's column mappers, and its pg driver leaves timestamps (and, by
-// driver, JSON) as text: convert as drizzle's own mappers do.
+// Raw statements bypass drizzle's column mappers, and its pg driver leaves timestamps as text:
+// convert as drizzle's own mappers do.
 const toDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
-
-function toOrderRow(row: StoredRow): OrderRow {
-  return {
-    id: row.id,
-    customerId: row.customer_id,
-    currency: row.currency,
-    items: typeof row.items === 'string' ? (JSON.parse(row.items) as OrderRow['items']) : row.items,
-    totalCents: Number(row.total_cents),
-    acceptedAt: toDate(row.accepted_at),
-    committedAt: toDate(row.committed_at),
-    requestEventId: row.request_event_id,
-    sourceTopic: row.source_topic,
-    sourcePartition: row.source_partition,
-    sourceOffset: Number(row.source_offset),
-    announcedAt: row.announced_at === null ? null : toDate(row.announced_at),
-  };
-}
 
 /**
  * Inserts a batch of orders, skipping any that exist (by id or request event id), and returns every
  * order of the batch as stored, with whether this call inserted it.
  *
- * One statement, so atomic without BEGIN/COMMIT round trips. The rows travel as one typed array per
- * column through `unnest` rather than as a multi-row VALUES list. A 500-row batch binds 11 parameters
- * instead of 5,500, which took this step from 200–450 ms to a few ms per batch (docs/PERFORMANCE.md).
- * The CTE's inserted rows are invisible to the second SELECT (same snapshot), so that one returns
- * exactly the rows that existed before.
+ * One statement in the usual case (every order new), so atomic without BEGIN/COMMIT round trips,
+ * returning only what the server adds (the commit time). The rows travel as one typed array per
+ * column through `unnest` rather than as a multi-row VALUES list: a 500-row batch binds 10
+ * parameters instead of 5,000. Orders that existed already are read back in a second statement,
+ * with a snapshot of its own: that also finds an order another transaction inserted while this
+ * statement waited on it (ON CONFLICT waits for that transaction, then skips, and the statement's
+ * own snapshot cannot see the row). Only an order whose event id another order holds stays missing.
  */
 export async function persistOrders(db: Database, rows: readonly NewOrderRow[]): Promise<Map<string, PersistOutcome>> {
   if (rows.length === 0) return new Map();
   // sql.param: the whole array is one parameter (a bare array would expand into a list).
   const column = <T>(pick: (row: NewOrderRow) => T) => sql.param(rows.map(pick));
-  const ids = column((row) => row.id);
-  const result = await db.execute<StoredRow>(sql`
-    with inserted as (
-      insert into orders (id, customer_id, currency, items, total_cents, accepted_at, request_event_id, source_topic, source_partition, source_offset)
-      select * from unnest(
-        ${ids}::uuid[], ${column((row) => row.customerId)}::text[], ${column((row) => row.currency)}::char(3)[],
-        ${column((row) => JSON.stringify(row.items))}::jsonb[], ${column((row) => row.totalCents)}::bigint[],
-        ${column((row) => row.acceptedAt.toISOString())}::timestamptz[], ${column((row) => row.requestEventId)}::uuid[],
-        ${column((row) => row.sourceTopic ?? '')}::text[], ${column((row) => row.sourcePartition)}::int[],
-        ${column((row) => row.sourceOffset)}::bigint[])
-      on conflict do nothing
-      returning *
-    )
-    select *, true as inserted from inserted
-    union all
-    select *, false as inserted from orders where id = any(${ids}::uuid[]) and id not in (select id from inserted)`);
-  const outcome = new Map(result.rows.map((row) => [row.id, { row: toOrderRow(row), inserted: row.inserted }]));
-  // An order another transaction inserted while this statement waited on it (ON CONFLICT waits for
-  // that transaction, then skips) is invisible to the statement's own snapshot: read it again, in a
-  // snapshot of its own. Only an order whose event id another order holds stays missing.
-  const missing = rows.filter((row) => !outcome.has(row.id)).map((row) => row.id);
-  if (missing.length > 0) {
-    const found = await db.select().from(orders).where(inArray(orders.id, missing));
-    for (const row of found) outcome.set(row.id, { row, inserted: false });
+  const result = await db.execute<{ id: string; committed_at: Date | string }>(sql`
+    insert into orders (id, customer_id, currency, items, total_cents, accepted_at, request_event_id, source_topic, source_partition, source_offset)
+    select * from unnest(
+      ${column((row) => row.id)}::uuid[], ${column((row) => row.customerId)}::text[], ${column((row) => row.currency)}::char(3)[],
+      ${column((row) => JSON.stringify(row.items))}::jsonb[], ${column((row) => row.totalCents)}::bigint[],
+      ${column((row) => row.acceptedAt.toISOString())}::timestamptz[], ${column((row) => row.requestEventId)}::uuid[],
+      ${column((row) => row.sourceTopic ?? '')}::text[], ${column((row) => row.sourcePartition)}::int[],
+      ${column((row) => row.sourceOffset)}::bigint[])
+    on conflict do nothing
+    returning id, committed_at`);
+  const committedAt = new Map(result.rows.map((row) => [row.id, toDate(row.committed_at)]));
+  const outcome = new Map<string, PersistOutcome>();
+  for (const row of rows) {
+    const at = committedAt.get(row.id);
+    if (at) outcome.set(row.id, { row: storedFrom(row, at), inserted: true });
+  }
+  const existing = rows.filter((row) => !committedAt.has(row.id)).map((row) => row.id);
+  if (existing.length > 0) {
+    for (const row of await db.select().from(orders).where(inArray(orders.id, existing))) outcome.set(row.id, { row, inserted: false });
   }
   return outcome;
 }
 
+/** A row as this insert stored it: what was sent, and the commit time the server gave it. */
+function storedFrom(row: NewOrderRow, committedAt: Date): OrderRow {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    currency: row.currency,
+    items: row.items,
+    totalCents: row.totalCents,
+    acceptedAt: row.acceptedAt,
+    committedAt,
+    requestEventId: row.requestEventId,
+    sourceTopic: row.sourceTopic ?? '',
+    sourcePartition: row.sourcePartition,
+    sourceOffset: row.sourceOffset,
+    announcedAt: null,
+  };
+}
+
+/** Per command partition of `topic` (of those asked), the offset below which its orders are announced. */
+export async function announcedBelow(db: Database, topic: string, partitions: readonly number[]): Promise<Map<number, bigint>> {
+  if (partitions.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(announceWatermarks)
+    .where(and(eq(announceWatermarks.sourceTopic, topic), inArray(announceWatermarks.sourcePartition, [...partitions])));
+  return new Map(rows.map((row) => [row.sourcePartition, row.announcedBelow]));
+}
+
+/** Moves the watermarks of `topic`'s partitions forward (never back) to the offsets given. */
+export async function advanceWatermarks(db: Database, topic: string, below: ReadonlyMap<number, bigint>): Promise<void> {
+  if (below.size === 0) return;
+  const entries = [...below];
+  await db.execute(sql`
+    insert into announce_watermarks (source_topic, source_partition, announced_below)
+    select ${topic}, * from unnest(${sql.param(entries.map(([partition]) => partition))}::int[], ${sql.param(entries.map(([, offset]) => offset.toString()))}::bigint[])
+    on conflict (source_topic, source_partition) do update
+      set announced_below = greatest(announce_watermarks.announced_below, excluded.announced_below)`);
+}
+
 /**
- * Rows created by commands below `offset` in this topic partition that are not marked announced.
- * Their commands' offsets are committed, and offsets commit in the transaction that carries the
- * OrderCreated, so these orders are announced: only the bookkeeping after that commit is missing
- * (the processor died between the two). The next owner of the partition completes it.
+ * Rows created by commands of this topic partition from `from` up to (not including) `to`. When
+ * `to` is the committed offset and `from` the watermark, these orders are announced (their offsets
+ * committed in the transaction that carried their OrderCreated) but their bookkeeping may be
+ * unfinished: their member died between the two.
  */
-export async function findUnannounced(db: Database, topic: string, partition: number, offset: bigint): Promise<OrderRow[]> {
+export async function findCreatedBetween(db: Database, topic: string, partition: number, from: bigint, to: bigint): Promise<OrderRow[]> {
+  if (from >= to) return [];
   return db
     .select()
     .from(orders)
@@ -102,18 +114,10 @@ export async function findUnannounced(db: Database, topic: string, partition: nu
       and(
         eq(orders.sourceTopic, topic),
         eq(orders.sourcePartition, partition),
-        lt(orders.sourceOffset, Number(offset)),
-        isNull(orders.announcedAt),
+        gte(orders.sourceOffset, Number(from)),
+        lt(orders.sourceOffset, Number(to)),
       ),
     );
-}
-
-/** Records that these orders' OrderCreated events are committed to Kafka (first time only). */
-export async function markAnnounced(db: Database, orderIds: readonly string[]): Promise<void> {
-  if (orderIds.length === 0) return;
-  await db.execute(
-    sql`update orders set announced_at = now() where id = any(${sql.param([...orderIds])}::uuid[]) and announced_at is null`,
-  );
 }
 
 export async function findOrder(db: Database, orderId: string): Promise<OrderRow | undefined> {

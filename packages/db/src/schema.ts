@@ -1,6 +1,5 @@
 import type { OrderItem } from '@ouro/domain';
-import { sql } from 'drizzle-orm';
-import { bigint, char, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, char, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * One row per order, written only by order-processor. Idempotency lives here, not in memory: the
@@ -22,14 +21,30 @@ export const orders = pgTable(
     sourceTopic: text('source_topic').notNull().default(''),
     sourcePartition: integer('source_partition').notNull(),
     sourceOffset: bigint('source_offset', { mode: 'number' }).notNull(),
-    /** Set once the Kafka transaction carrying this order's OrderCreated has committed. */
+    /** No longer written (announcement is tracked per partition, in `announce_watermarks`). */
     announcedAt: timestamp('announced_at', { withTimezone: true, precision: 3 }),
   },
   (table) => [
     index('orders_customer_id_idx').on(table.customerId),
-    // The rows whose post-commit bookkeeping may be unfinished, looked up when a partition is assigned.
-    index('orders_unannounced_idx').on(table.sourceTopic, table.sourcePartition, table.sourceOffset).where(sql`announced_at is null`),
+    // The rows of a range of a command partition: those whose bookkeeping a partition's next holder completes.
+    index('orders_source_idx').on(table.sourceTopic, table.sourcePartition, table.sourceOffset),
   ],
+);
+
+/**
+ * Per command partition, the offset below which every order its commands created is announced
+ * (its OrderCreated committed) and its bookkeeping done. It only moves forward, to offsets whose
+ * transaction committed: one small write per transaction instead of one per order. A command below
+ * it that arrives again (the group rewound) does not announce its order a second time.
+ */
+export const announceWatermarks = pgTable(
+  'announce_watermarks',
+  {
+    sourceTopic: text('source_topic').notNull(),
+    sourcePartition: integer('source_partition').notNull(),
+    announcedBelow: bigint('announced_below', { mode: 'bigint' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.sourceTopic, table.sourcePartition] })],
 );
 
 /**

@@ -53,7 +53,6 @@ interface Pending {
   answered: boolean;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
-  timer?: NodeJS.Timeout;
 }
 
 export interface BatchingProducerOptions {
@@ -84,7 +83,11 @@ export interface BatchingProducerOptions {
  */
 export class BatchingProducer implements RecordSender {
   private queue: Pending[] = [];
+  /** The batch being delivered: its records' deadlines are watched too. */
+  private delivering: Pending[] = [];
   private inFlight = false;
+  /** One timer for every deadline (the earliest one's), not one per record. */
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private current: Promise<Producer> | undefined;
   private closed = false;
   private readonly logger: Logger;
@@ -98,11 +101,27 @@ export class BatchingProducer implements RecordSender {
 
   send(record: OutgoingRecord, { deadline }: SendOptions): Promise<void> {
     return new Promise((resolve, reject) => {
-      const pending: Pending = { record, deadline, sent: false, answered: false, resolve, reject };
-      pending.timer = setTimeout(() => this.expire(pending), Math.max(0, deadline - Date.now()));
-      this.queue.push(pending);
+      this.queue.push({ record, deadline, sent: false, answered: false, resolve, reject });
+      this.watchDeadlines();
       this.flush();
     });
+  }
+
+  /** Arms the one timer for the earliest deadline of a record still waiting for its answer. */
+  private watchDeadlines(): void {
+    if (this.deadlineTimer) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const pending of [...this.delivering, ...this.queue]) if (!pending.answered) earliest = Math.min(earliest, pending.deadline);
+    if (earliest === Number.POSITIVE_INFINITY) return;
+    this.deadlineTimer = setTimeout(
+      () => {
+        this.deadlineTimer = undefined;
+        const now = Date.now();
+        for (const pending of [...this.delivering, ...this.queue]) if (!pending.answered && pending.deadline <= now) this.expire(pending);
+        this.watchDeadlines();
+      },
+      Math.max(0, earliest - Date.now()),
+    );
   }
 
   /** Connects a producer ahead of the first send (best effort: a send connects one anyway). */
@@ -114,6 +133,8 @@ export class BatchingProducer implements RecordSender {
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) this.answer(pending, new NotSent('the sender is closing'));
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
     const current = this.current;
     this.current = undefined;
     await current?.then((producer) => producer.disconnect()).catch(() => {});
@@ -133,7 +154,6 @@ export class BatchingProducer implements RecordSender {
   private answer(pending: Pending, error?: Error): void {
     if (pending.answered) return;
     pending.answered = true;
-    clearTimeout(pending.timer);
     if (error) pending.reject(error);
     else pending.resolve();
   }
@@ -142,8 +162,10 @@ export class BatchingProducer implements RecordSender {
     if (this.inFlight || this.queue.length === 0 || this.closed) return;
     const batch = this.queue.splice(0, this.options.maxBatchSize ?? 500);
     this.inFlight = true;
+    this.delivering = batch;
     void this.deliver(batch).finally(() => {
       this.inFlight = false;
+      this.delivering = [];
       this.flush();
     });
   }

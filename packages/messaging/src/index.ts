@@ -26,6 +26,7 @@ export {
 export { describeFailure } from './processing/describe-failure.js';
 export type { BatchHandler, HandlerResult, InputMessage } from './processing/handler.js';
 export type { ChunkInfo, CommittedChunk, ProcessorObserver } from './processing/observer.js';
+export { groupOf, groupTransactionalId, type PartitionGroups, partitionGroupAssigner } from './processing/partition-groups.js';
 export { pause, retry, stopped } from './processing/retry.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './read-to-end.js';
 export {

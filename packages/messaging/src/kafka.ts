@@ -7,7 +7,7 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 /**
  * kafkajs' console output, less one warning that does not apply here: with limited retries, an
  * idempotent producer that failed may reuse sequence numbers; every producer of ours is replaced
- * after a failure (see BatchingProducer and PartitionTask), so none is ever used in that state.
+ * after a failure (see BatchingProducer and GroupTask), so none is ever used in that state.
  */
 const logCreator: logCreatorType =
   () =>

@@ -7,6 +7,7 @@ import { createKafka } from './kafka.js';
 import type { Logger } from './logger.js';
 import type { BatchHandler } from './processing/handler.js';
 import type { ProcessorObserver } from './processing/observer.js';
+import { groupTransactionalId, partitionGroupAssigner } from './processing/partition-groups.js';
 import { readToEnd } from './read-to-end.js';
 import { ensureTopics } from './topics.js';
 import { TransactionalProcessor } from './transactional-processor.js';
@@ -69,9 +70,27 @@ function failingOnce(client: Kafka): Kafka {
 }
 
 /** A deployment of the runtime: its topics, group and transactional ids, a handler that copies each value to `output`. */
-async function deployment({ client = kafka, observer }: { client?: Kafka; observer?: ProcessorObserver } = {}) {
+type Names = { input: string; output: string; deadLetters: string; groupId: string; prefix: string };
+
+async function deployment({
+  client = kafka,
+  observer,
+  partitionGroups,
+  joining,
+}: {
+  client?: Kafka;
+  observer?: ProcessorObserver;
+  partitionGroups?: number;
+  joining?: Names;
+} = {}) {
   const name = `runtime-${randomUUID().slice(0, 8)}`;
-  const names = { input: `${name}.in`, output: `${name}.out`, deadLetters: `${name}.dlq`, groupId: `${name}.group`, prefix: name };
+  const names: Names = joining ?? {
+    input: `${name}.in`,
+    output: `${name}.out`,
+    deadLetters: `${name}.dlq`,
+    groupId: `${name}.group`,
+    prefix: name,
+  };
   await ensureTopics(admin, [
     { topic: names.input, numPartitions: 1 },
     { topic: names.output, numPartitions: 1 },
@@ -104,12 +123,15 @@ async function deployment({ client = kafka, observer }: { client?: Kafka; observ
     transactionTimeoutMs: 10_000,
     logger,
     ...(observer ? { observer } : {}),
+    ...(partitionGroups ? { partitionGroups } : {}),
   });
   await processor.start();
   cleanups.push(() => processor.stop());
   return {
     ...names,
+    names,
     logged,
+    stop: () => processor.stop(),
     produce: (value: string) => producer.send({ topic: names.input, acks: -1, messages: [{ key: value, value }] }),
     written: async () => (await readToEnd(kafka, names.output)).map((record) => record.value?.toString()),
     /** Holds the handler at the chunk holding `value`; resolves `entered` when it gets there. */
@@ -132,7 +154,11 @@ describe('TransactionalProcessor fencing', () => {
     await until(async () => (await runtime.written()).includes('first'));
 
     // given a zombie: an earlier owner's producer for the partition, with a transaction open
-    const zombie = kafka.producer({ transactionalId: `${runtime.prefix}-${runtime.input}-0`, idempotent: true, maxInFlightRequests: 1 });
+    const zombie = kafka.producer({
+      transactionalId: groupTransactionalId(runtime.prefix, runtime.input, 0, { count: 3 }),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await zombie.connect();
     cleanups.push(() => zombie.disconnect());
     const transaction = await zombie.transaction();
@@ -140,7 +166,12 @@ describe('TransactionalProcessor fencing', () => {
 
     // and the member's group rebalancing (another member joins and leaves), so the partition is assigned to it again
     const joins = () => runtime.logged.filter((message) => message === 'joined the consumer group').length;
-    const intruder = kafka.consumer({ groupId: runtime.groupId, sessionTimeout: 6_000 });
+    // (it must speak the group's protocol: the broker refuses a member with another assigner)
+    const intruder = kafka.consumer({
+      groupId: runtime.groupId,
+      sessionTimeout: 6_000,
+      partitionAssigners: [partitionGroupAssigner({ count: 3 })],
+    });
     await intruder.connect();
     await intruder.subscribe({ topic: runtime.input });
     await intruder.run({ autoCommit: false, eachMessage: async () => {} });
@@ -158,6 +189,30 @@ describe('TransactionalProcessor fencing', () => {
     held.release();
     await until(async () => (await runtime.written()).includes('second'));
     expect(await runtime.written()).toEqual(['first', 'second']);
+  });
+});
+
+describe('TransactionalProcessor partition groups', () => {
+  it('keeps a member with another group count out of the consumer group until the members it would split leave', async () => {
+    const runtime = await deployment({ partitionGroups: 3 });
+    await runtime.produce('first');
+    await until(async () => (await runtime.written()).includes('first'));
+
+    // when a member that deals the partitions into 2 groups (other transactional ids) starts in the same group
+    const other = await deployment({ partitionGroups: 2, joining: runtime.names });
+    await until(() => other.logged.some((message) => message.includes('another number of partition groups')));
+
+    // then the broker refuses it, and the first member goes on alone
+    await runtime.produce('second');
+    await until(async () => (await runtime.written()).includes('second'));
+    expect(other.logged).not.toContain('joined the consumer group');
+
+    // and once the first member has left, the other joins and carries on from the committed offsets
+    await runtime.stop();
+    await until(() => other.logged.includes('joined the consumer group'), 60_000);
+    await runtime.produce('third');
+    await until(async () => (await runtime.written()).includes('third'), 60_000);
+    expect(await runtime.written()).toEqual(['first', 'second', 'third']);
   });
 });
 

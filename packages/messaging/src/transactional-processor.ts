@@ -1,22 +1,17 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { toTopicMessages } from './batching-producer.js';
 import { classifyFailure, type FailureKind } from './failures.js';
 import { type Logger, silentLogger } from './logger.js';
-import { AfterCommitQueue } from './processing/after-commit-queue.js';
-import { type BackoffPolicy, backoffDelay } from './processing/backoff.js';
-import { type Exhausted, runChunk } from './processing/chunk-policy.js';
-import { type DeadLetter, type DeadLetterReason, deadLetterRecord } from './processing/dead-letters.js';
+import type { BackoffPolicy } from './processing/backoff.js';
+import type { Exhausted } from './processing/chunk-policy.js';
+import type { DeadLetter, DeadLetterReason } from './processing/dead-letters.js';
 import { describeFailure } from './processing/describe-failure.js';
+import { type BatchControl, GroupRounds, type Outputs, type PartitionMessage } from './processing/group-rounds.js';
+import { GroupTask } from './processing/group-task.js';
 import type { BatchHandler, InputMessage } from './processing/handler.js';
 import type { ProcessorObserver } from './processing/observer.js';
-import { PartitionTask } from './processing/partition-task.js';
-import { pause, retry, stopped, within } from './processing/retry.js';
-
-/** This member is stopping, or lost the partition: the chunk is left to whoever processes it next (never counted). */
-class NotRunning extends Error {
-  override name = 'NotRunning';
-  readonly retriable = true;
-}
+import { groupOf, groupTransactionalId, type PartitionGroups, partitionGroupAssigner } from './processing/partition-groups.js';
+import { retry, stopped, within } from './processing/retry.js';
 
 export interface DeadLetterOptions {
   readonly topic: string;
@@ -32,21 +27,27 @@ export interface TransactionalProcessorOptions<T> {
   readonly kafka: Kafka;
   readonly groupId: string;
   readonly topic: string;
-  /** Transactional ids are `<prefix>-<topic>-<partition>`: one producer per input partition. */
+  /** Transactional ids are `<prefix>-<topic>-g<group>of<groups>`: one producer per partition group. */
   readonly transactionalIdPrefix: string;
+  /**
+   * Partition p is in group p mod `partitionGroups`; a member holds whole groups and commits each
+   * group's partitions in one transaction. Every member of the consumer group must use the same
+   * number (the broker refuses to mix them); change it only with every member stopped.
+   */
+  readonly partitionGroups?: number;
   /** Throws `UndecodableMessage` for a message that can never be decoded; anything transient for a dependency that failed. */
   readonly decode: (value: Buffer | null) => Promise<T>;
   readonly handle: BatchHandler<T>;
   readonly deadLetters: DeadLetterOptions;
+  /** Messages of one partition per transaction, at most (a transaction takes a chunk of each partition of its group). */
   readonly maxBatchSize?: number;
-  readonly partitionsConsumedConcurrently?: number;
   readonly transactionTimeoutMs?: number;
   readonly sessionTimeoutMs?: number;
   /** Backoff between attempts (exponential, full jitter). */
   readonly retry?: BackoffPolicy;
   /** Counted (message) failures of a chunk before it is split, and of a message before it is dead-lettered. */
   readonly maxAttempts?: number;
-  /** How much after-commit work (in handler units, e.g. orders) a partition may leave queued before it waits for it. */
+  /** How much after-commit work (in handler units, e.g. orders) a partition group may leave queued before it waits for it. */
   readonly maxQueuedAfterCommit?: number;
   readonly classify?: (error: unknown) => FailureKind;
   /**
@@ -59,29 +60,28 @@ export interface TransactionalProcessorOptions<T> {
   readonly observer?: ProcessorObserver;
 }
 
-interface BatchControl {
-  readonly running: () => boolean;
-  readonly heartbeat: () => Promise<void>;
-}
-
 /**
  * Consume → handle → produce, exactly once, in the style of Kafka Streams' first EOS scheme (kafkajs
- * has no KIP-447): each input partition has its own transactional producer, so whoever holds a
- * partition fences every earlier holder by initialising the same transactional id. The outputs and
- * the consumed offset commit in one Kafka transaction.
+ * has no KIP-447), lifted from partitions to fixed groups of them: each partition group has its own
+ * transactional producer, so whoever holds a group fences every earlier holder by initialising the
+ * same transactional id, and a custom assigner hands whole groups to members. The outputs and the
+ * consumed offsets of a group's partitions commit in one Kafka transaction.
  *
- * A partition is verified (fenced with a new producer, then its committed offset read) before its
- * first chunk and again after every failure, whatever the failure was: a commit whose answer was
+ * A group is verified (fenced with a new producer, then its committed offsets read) before its first
+ * transaction and again after every failure, whatever the failure was: a commit whose answer was
  * lost may have committed, and a zombie may have committed in between. Only the messages from the
- * committed offset on are processed, in every batch.
+ * committed offsets on are processed, in every batch.
  */
 export class TransactionalProcessor<T> {
   private consumer: Consumer | undefined;
   /** The consumer being started, if any: stop() waits for it, then disconnects whatever it made. */
   private launching: Promise<void> | undefined;
   private readonly admin: Admin;
-  private readonly tasks = new Map<number, PartitionTask>();
-  private readonly afterCommit = new Map<number, AfterCommitQueue>();
+  /** Per partition group: its task (producer and positions, replaced at every rejoin) and its transactions. */
+  private readonly groups = new Map<number, { task: GroupTask; rounds: GroupRounds }>();
+  /** After-commit work of groups given up at a rejoin, still running: drained on stop. */
+  private retiredRounds: GroupRounds[] = [];
+  private readonly partitionGroups: PartitionGroups;
   /** Bumped at every (re)join: a batch of an earlier generation stops at its next check. */
   private generation = 0;
   private stopping = false;
@@ -98,6 +98,7 @@ export class TransactionalProcessor<T> {
     this.retry = options.retry ?? { initialMs: 100, maxMs: 5_000 };
     this.classify = options.classify ?? classifyFailure;
     this.observer = options.observer;
+    this.partitionGroups = { count: options.partitionGroups ?? 3 };
     this.admin = options.kafka.admin();
   }
 
@@ -140,6 +141,7 @@ export class TransactionalProcessor<T> {
       maxWaitTimeInMs: 1_000,
       sessionTimeout,
       heartbeatInterval: Math.floor(sessionTimeout / 10),
+      partitionAssigners: [partitionGroupAssigner(this.partitionGroups)],
       // kafkajs restarts a consumer after a retriable crash: never once this member is stopping.
       retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 8, restartOnFailure: async () => !this.stopping },
     });
@@ -159,12 +161,27 @@ export class TransactionalProcessor<T> {
       if (this.stopping || payload.restart || this.consumer !== consumer) return;
       // kafkajs gave this consumer up (a non-retriable error escaped into its loop): without a new
       // one, the process would stay up consuming nothing.
-      this.logger.error({ err: payload.error }, 'the consumer stopped for good; starting a new one');
+      const otherGrouping = (payload.error as { type?: string }).type === 'INCONSISTENT_GROUP_PROTOCOL';
+      if (otherGrouping) {
+        // The group's members speak another assigner: they deal the partitions into another number
+        // of groups (other transactional ids). Joining them would split a group between two ids, so
+        // the broker refuses; this member waits for them to leave (a stop-all, start-all change).
+        this.logger.error(
+          { err: payload.error, partitionGroups: this.partitionGroups.count },
+          'the consumer group has members with another number of partition groups; waiting for them to leave',
+        );
+      } else {
+        this.logger.error({ err: payload.error }, 'the consumer stopped for good; starting a new one');
+      }
       this.observer?.left?.();
       void consumer
         .disconnect()
         .catch(() => {})
-        .then(() => this.consume());
+        .then(() => (otherGrouping ? delay(this.retry.maxMs, undefined, { signal: this.stopSignal.signal }) : undefined))
+        .then(
+          () => this.consume(),
+          () => {},
+        );
     });
     // stop() may come at any await: a consumer it did not see must not go on to join the group.
     await consumer.connect();
@@ -174,7 +191,8 @@ export class TransactionalProcessor<T> {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      // Every assigned partition's batch at once: the partitions of a group join one transaction.
+      partitionsConsumedConcurrently: 64,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
@@ -206,48 +224,67 @@ export class TransactionalProcessor<T> {
       if (this.leftGroup) this.logger.info({ groupId }, 'left the consumer group');
       else this.logger.warn({ groupId }, 'did not leave the consumer group: its partitions move after the session timeout');
     } finally {
-      const drained = await Promise.all([...this.afterCommit.values()].map((queue) => queue.drain(afterCommitGraceMs)));
+      const rounds = [...this.groups.values()].map((entry) => entry.rounds).concat(this.retiredRounds);
+      const drained = await Promise.all(rounds.map((entry) => entry.afterCommit.drain(afterCommitGraceMs)));
       if (drained.includes(false)) this.logger.warn({}, "after-commit work left to the partitions' next owners");
-      await Promise.allSettled([...this.tasks.values()].map((task) => task.discard()));
-      this.tasks.clear();
+      await Promise.allSettled([...this.groups.values()].map(({ task }) => task.discard()));
+      this.groups.clear();
       await this.admin.disconnect();
     }
   }
 
-  /** After a (re)join, every partition is verified again before its next chunk, with a new producer. */
+  /** After a (re)join, every group is verified again before its next transaction, with a new producer. */
   private async forgetPartitions(): Promise<void> {
-    const tasks = [...this.tasks.values()];
-    this.tasks.clear();
-    await Promise.allSettled(tasks.map((task) => task.retire()));
+    const entries = [...this.groups.values()];
+    this.groups.clear();
+    // Their after-commit work goes on (it is about committed transactions); idle ones are let go.
+    this.retiredRounds = [...this.retiredRounds.filter((rounds) => rounds.afterCommit.size > 0), ...entries.map(({ rounds }) => rounds)];
+    await Promise.allSettled(entries.map(({ task }) => task.retire()));
   }
 
-  private task(partition: number): PartitionTask {
-    let task = this.tasks.get(partition);
-    if (!task) {
-      task = new PartitionTask({
+  private groupFor(partition: number): { task: GroupTask; rounds: GroupRounds } {
+    const group = groupOf(partition, this.partitionGroups);
+    let entry = this.groups.get(group);
+    if (!entry) {
+      const task = new GroupTask({
         kafka: this.options.kafka,
         admin: this.admin,
         groupId: this.options.groupId,
         topic: this.options.topic,
-        partition,
-        transactionalId: `${this.options.transactionalIdPrefix}-${this.options.topic}-${partition}`,
+        group,
+        owns: (candidate) => groupOf(candidate, this.partitionGroups) === group,
+        transactionalId: groupTransactionalId(this.options.transactionalIdPrefix, this.options.topic, group, this.partitionGroups),
         transactionTimeoutMs: this.options.transactionTimeoutMs ?? 30_000,
       });
-      this.tasks.set(partition, task);
-    }
-    return task;
-  }
-
-  private queue(partition: number): AfterCommitQueue {
-    let queue = this.afterCommit.get(partition);
-    if (!queue) {
-      queue = new AfterCommitQueue({
-        policy: this.retry,
-        onFailure: (error, attempt) => this.logger.warn({ err: error, partition, attempt }, 'after-commit step failed; retrying'),
+      const { onAssigned } = this.options;
+      const rounds = new GroupRounds({
+        task,
+        groupId: this.options.groupId,
+        topic: this.options.topic,
+        outputs: (messages, exhausted) => this.outputs(messages, exhausted),
+        deadLetterTopic: this.options.deadLetters.topic,
+        classify: this.classify,
+        maxAttempts: this.options.maxAttempts ?? 5,
+        retry: this.retry,
+        maxQueuedAfterCommit: this.options.maxQueuedAfterCommit ?? 20_000,
+        ...(onAssigned
+          ? {
+              onVerified: (positions) =>
+                [...positions].map(
+                  ([p, offset]) =>
+                    () =>
+                      onAssigned(p, offset),
+                ),
+            }
+          : {}),
+        stopSignal: this.stopSignal.signal,
+        logger: this.logger,
+        observer: this.observer,
       });
-      this.afterCommit.set(partition, queue);
+      entry = { task, rounds };
+      this.groups.set(group, entry);
     }
-    return queue;
+    return entry;
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -257,7 +294,7 @@ export class TransactionalProcessor<T> {
       running: () => isRunning() && !isStale() && !this.stopping && generation === this.generation,
       heartbeat,
     };
-    const task = this.task(partition);
+    const { rounds } = this.groupFor(partition);
     const size = this.options.maxBatchSize ?? 500;
     const behind = (offset: string) => Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(offset) - 1n));
     const first = batch.messages[0];
@@ -265,16 +302,8 @@ export class TransactionalProcessor<T> {
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!control.running()) return;
       const chunk = batch.messages.slice(start, start + size);
-      const began = Date.now();
-      const lag = behind(chunk[chunk.length - 1]?.offset ?? batch.lastOffset());
-      const committed = await runChunk(chunk, {
-        maxAttempts: this.options.maxAttempts ?? 5,
-        classify: this.classify,
-        attempt: (messages, exhausted) => this.attempt(task, messages, exhausted, control, { began, lag }),
-        pause: (failure) => this.pauseAfter(task, failure, control),
-      });
-      if (!committed) return;
       const last = chunk[chunk.length - 1];
+      if (!(await rounds.submit(partition, chunk, control, behind(last?.offset ?? batch.lastOffset())))) return;
       if (last) resolveOffset(last.offset);
       await heartbeat();
     }
@@ -282,142 +311,41 @@ export class TransactionalProcessor<T> {
     if (control.running()) resolveOffset(batch.lastOffset());
   }
 
-  private async pauseAfter(
-    task: PartitionTask,
-    { error, kind, attempt, size }: { error: unknown; kind: FailureKind; attempt: number; size: number },
-    control: BatchControl,
-  ): Promise<boolean> {
-    this.observer?.failed?.({ partition: task.partition, kind, attempt });
-    this.logger.warn(
-      { err: error, partition: task.partition, kind, attempt, size },
-      kind === 'fenced'
-        ? 'another member holds this partition: checking membership before fencing again'
-        : 'the transaction did not commit; the partition is verified again and the chunk retried',
-    );
-    if (!control.running()) return false;
-    await pause(backoffDelay(attempt, this.retry), this.stopSignal.signal);
-    // Throws when the group has moved on (this member may be the zombie): kafkajs rejoins, and the
-    // partition is verified again only if it is still this member's.
-    await control.heartbeat();
-    return control.running();
-  }
-
-  /**
-   * One attempt at some messages of a partition: verify it if needed, skip what is committed
-   * already, then handle the rest and commit outputs, dead letters and offset in one transaction.
-   * Any failure leaves the partition unverified.
-   */
-  private attempt(
-    task: PartitionTask,
-    messages: readonly KafkaMessage[],
-    exhausted: Exhausted | undefined,
-    control: BatchControl,
-    chunk: { began: number; lag: number },
-  ): Promise<void> {
-    const run = () => this.transactChunk(task, messages, exhausted, control, chunk);
-    if (!this.observer?.around) return run();
-    const info = {
-      topic: this.options.topic,
-      partition: task.partition,
-      messages: messages.map(({ offset, key, headers }) => ({ offset, key: key?.toString() ?? null, headers: headers ?? {} })),
-    };
-    return this.observer.around(info, run);
-  }
-
-  private async transactChunk(
-    task: PartitionTask,
-    messages: readonly KafkaMessage[],
-    exhausted: Exhausted | undefined,
-    control: BatchControl,
-    chunk: { began: number; lag: number },
-  ): Promise<void> {
-    try {
-      if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
-      if (task.position === undefined) {
-        const committed = await task.verify();
-        this.observer?.verified?.(task.partition, committed);
-        const { onAssigned } = this.options;
-        if (onAssigned) this.queue(task.partition).add(() => onAssigned(task.partition, committed));
-      }
-      const position = task.position ?? 0n;
-      const pending = messages.filter((message) => BigInt(message.offset) >= position);
-      const last = pending[pending.length - 1];
-      if (!last) return;
-      const queue = this.queue(task.partition);
-      await queue.below(this.options.maxQueuedAfterCommit ?? 20_000, { running: control.running, whileWaiting: control.heartbeat });
-      if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
-
-      const { outgoing, letters, afterCommit } = await this.outputs(task.partition, pending, exhausted);
-      await task.transact(async (transaction) => {
-        if (outgoing.length > 0) await transaction.sendBatch({ acks: -1, topicMessages: toTopicMessages(outgoing) });
-        const next = BigInt(last.offset) + 1n;
-        await transaction.sendOffsets({
-          consumerGroupId: this.options.groupId,
-          topics: [{ topic: this.options.topic, partitions: [{ partition: task.partition, offset: next.toString() }] }],
-        });
-        return next;
-      });
-      this.observer?.committed?.({
-        partition: task.partition,
-        messages: pending.length,
-        records: outgoing.length,
-        deadLetters: letters.map(({ reason }) => reason),
-        durationMs: Date.now() - chunk.began,
-        lag: chunk.lag,
-      });
-      if (letters.length > 0) {
-        this.logger.warn(
-          {
-            partition: task.partition,
-            letters: letters.map(({ offset, key, reason, error, attempts }) => ({ offset, key, reason, error, attempts })),
-          },
-          'dead-lettered',
-        );
-      }
-      if (afterCommit.length > 0) {
-        queue.add(async () => {
-          for (const step of afterCommit) await step();
-        }, pending.length);
-        this.observer?.queued?.(task.partition, queue.size);
-      }
-    } catch (error) {
-      await task.discard();
-      throw error;
-    }
-  }
-
   /** What a transaction writes for these messages: the handler's records and dead letters, and what runs after it commits. */
-  private async outputs(partition: number, messages: readonly KafkaMessage[], exhausted: Exhausted | undefined) {
-    let records: Awaited<ReturnType<BatchHandler<T>>>['records'] = [];
-    let letters: DeadLetter[];
-    let afterCommit: (() => Promise<void>) | undefined;
-    if (exhausted === undefined) {
-      const decoded = await this.decodeAll(partition, messages);
-      const result = decoded.inputs.length > 0 ? await this.options.handle(decoded.inputs, partition) : { records: [] };
-      records = result.records;
-      afterCommit = result.afterCommit;
-      const byOffset = new Map(messages.map((message) => [message.offset, message]));
-      letters = [
-        ...decoded.letters,
-        ...(result.rejected ?? []).flatMap(({ message, error }) => {
-          const raw = byOffset.get(message.offset);
-          return raw ? [this.letter(partition, raw, 'rejected', error, 1)] : [];
-        }),
-      ];
-    } else {
-      letters = messages.map((message) => this.letter(partition, message, 'failing', exhausted.error, exhausted.attempts));
+  private async outputs(messages: readonly PartitionMessage[], exhausted: Exhausted | undefined): Promise<Outputs> {
+    if (exhausted !== undefined) {
+      const letters = messages.map(({ partition, message }) =>
+        this.letter(partition, message, 'failing', exhausted.error, exhausted.attempts),
+      );
+      return { records: [], letters, afterCommit: await this.recordLetters(letters) };
     }
-    const afterLetters = letters.length > 0 ? await this.options.deadLetters.record?.(letters) : undefined;
+    const decoded = await this.decodeAll(messages);
+    const result = decoded.inputs.length > 0 ? await this.options.handle(decoded.inputs) : { records: [] };
+    const byPosition = new Map(messages.map((entry) => [`${entry.partition}/${entry.message.offset}`, entry]));
+    const letters = [
+      ...decoded.letters,
+      ...(result.rejected ?? []).flatMap(({ message, error }) => {
+        const raw = byPosition.get(`${message.partition}/${message.offset}`);
+        return raw ? [this.letter(raw.partition, raw.message, 'rejected', error, 1)] : [];
+      }),
+    ];
     return {
-      outgoing: [...records, ...letters.map((letter) => deadLetterRecord(letter, this.options.deadLetters.topic))],
+      records: result.records,
       letters,
-      afterCommit: [afterCommit, afterLetters].filter((step) => step !== undefined),
+      afterCommit: [...(result.afterCommit ? [result.afterCommit] : []), ...(await this.recordLetters(letters))],
     };
   }
 
-  private async decodeAll(partition: number, messages: readonly KafkaMessage[]) {
+  /** What the letters mean for the application, recorded before their transaction commits; its after-commit step. */
+  private async recordLetters(letters: readonly DeadLetter[]): Promise<(() => Promise<void>)[]> {
+    if (letters.length === 0) return [];
+    const step = await this.options.deadLetters.record?.(letters);
+    return step ? [step] : [];
+  }
+
+  private async decodeAll(messages: readonly PartitionMessage[]) {
     const decoded = await Promise.all(
-      messages.map(async (message) => {
+      messages.map(async ({ partition, message }) => {
         try {
           const input: InputMessage<T> = {
             partition,

@@ -97,8 +97,7 @@ function unannounced({ mustSettle, rows, events }: Index): Finding[] {
   return mustSettle.flatMap((orderId) => {
     const row = rows.get(orderId);
     if (!row || events.has(orderId)) return [];
-    const marked = row.announcedAt ? `marked announced ${row.announcedAt.toISOString()}` : 'not marked announced';
-    return [{ orderId, detail: `stored ${row.committedAt.toISOString()} from command ${at(sourceOf(row))}, ${marked}` }];
+    return [{ orderId, detail: `stored ${row.committedAt.toISOString()} from command ${at(sourceOf(row))}` }];
   });
 }
 

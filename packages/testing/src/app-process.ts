@@ -35,13 +35,29 @@ export interface StartOptions {
   readonly nodeOptions?: readonly string[];
   /** The working directory (default: the repository). */
   readonly cwd?: string;
+  /** Runs the app's esbuild bundle (`dist/main.js`, built by `turbo run build`) on plain Node, as production does, instead of its sources through tsx. */
+  readonly bundle?: boolean;
 }
 
 /**
  * Runs an app as its own process, as `npm start` does, so tests can kill it for real (SIGKILL
  * included). Resolves once it reports ready: order-api listening, order-processor in its group.
  */
-export function startApp(name: AppName, env: Readonly<Record<string, string>>, options: StartOptions = {}): Promise<RunningApp> {
+export function startApp(
+  name: AppName,
+  env: Readonly<Record<string, string>>,
+  { bundle, ...options }: StartOptions = {},
+): Promise<RunningApp> {
+  if (bundle) {
+    const main = resolve(root, 'apps', name, 'dist/main.js');
+    return startCommand(
+      name,
+      [process.execPath, '--enable-source-maps', ...(options.nodeOptions ?? []), main],
+      env,
+      isReady[name],
+      options,
+    );
+  }
   return startScript(name, resolve(root, 'apps', name, 'src/main.ts'), env, isReady[name], options);
 }
 

@@ -81,7 +81,7 @@ PROCESSOR_HTTP_PORT: {{ .Values.endpoints.processor.port | quote }}
 PROCESSOR_GROUP_ID: {{ .Values.processor.groupId | quote }}
 PROCESSOR_TRANSACTIONAL_ID_PREFIX: {{ .Values.processor.transactionalIdPrefix | quote }}
 PROCESSOR_MAX_BATCH_SIZE: {{ .Values.processor.maxBatchSize | quote }}
-PROCESSOR_CONCURRENCY: {{ .Values.processor.concurrency | quote }}
+PROCESSOR_PARTITION_GROUPS: {{ .Values.processor.partitionGroups | quote }}
 PROCESSOR_TRANSACTION_TIMEOUT_MS: {{ .Values.processor.transactionTimeoutMs | quote }}
 PROCESSOR_SESSION_TIMEOUT_MS: {{ .Values.processor.sessionTimeoutMs | quote }}
 {{- end }}

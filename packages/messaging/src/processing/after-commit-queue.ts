@@ -7,10 +7,10 @@ export interface AfterCommitQueueOptions {
 }
 
 /**
- * The bookkeeping after one partition's commits (cache entries, `announced` marks): it runs behind
- * the partition, in commit order, never in front of the next chunk, and every step is retried until
+ * The bookkeeping after one partition group's commits (cache entries, announce watermarks): it runs
+ * behind the group, in commit order, never in front of the next chunk, and every step is retried until
  * it succeeds: a Redis or PostgreSQL outage delays it, never drops it. Steps must be idempotent: a
- * member that stops with steps still failing leaves them to the partition's next owner, which redoes
+ * member that stops with steps still failing leaves them to the group's next owner, which redoes
  * them from what is stored.
  *
  * `size` counts the work waiting (in the caller's units, e.g. orders), so the caller can stop taking

@@ -15,9 +15,9 @@ export interface ChunkPolicy<M> {
   readonly classify: (error: unknown) => FailureKind;
   /**
    * Between attempts: reports the failure and waits the backoff; false when the member must stop
-   * (the partition's next owner redoes the work). May throw to hand a rebalance to the consumer.
+   * (the group's next owner redoes the work). May throw to hand a rebalance to the consumer.
    */
-  readonly pause: (failure: { error: unknown; kind: FailureKind; attempt: number; size: number }) => Promise<boolean>;
+  readonly pause: (failure: { error: unknown; kind: FailureKind; attempt: number; messages: readonly M[] }) => Promise<boolean>;
   /** Counted failures (kind `message`) a chunk may have before it is split, and a message before it is dead-lettered. */
   readonly maxAttempts: number;
 }
@@ -26,7 +26,7 @@ export interface ChunkPolicy<M> {
  * Runs a chunk until it commits. Transient, fenced and environment failures are retried for as
  * long as they last; message failures count, and once a chunk has used up its attempts it is split
  * into single messages, so that only the message that still fails is dead-lettered and the rest of
- * the partition flows. Resolves false when the member stopped first.
+ * the group flows. Resolves false when the member stopped first.
  */
 export async function runChunk<M>(messages: readonly M[], policy: ChunkPolicy<M>): Promise<boolean> {
   let counted = 0;
@@ -42,7 +42,7 @@ export async function runChunk<M>(messages: readonly M[], policy: ChunkPolicy<M>
         counted++;
         lastFailure = error;
       }
-      if (!(await policy.pause({ error, kind, attempt, size: messages.length }))) return false;
+      if (!(await policy.pause({ error, kind, attempt, messages }))) return false;
       if (counted >= policy.maxAttempts && messages.length > 1) return isolate(messages, policy);
     }
   }

@@ -15,12 +15,15 @@ export interface HandlerResult<T = unknown> {
   /** Messages the handler refuses for good (a domain rule is broken): they go to the dead-letter topic. */
   readonly rejected?: readonly { readonly message: InputMessage<T>; readonly error: string }[];
   /**
-   * Runs after the transaction committed, behind the partition (never in front of its next chunk),
+   * Runs after the transaction committed, behind the partition group (never in front of its next transaction),
    * in commit order, retried until it succeeds. Must be idempotent: a member that stops before it ran
-   * leaves it to the partition's next owner.
+   * leaves it to the group's next owner.
    */
   readonly afterCommit?: () => Promise<void>;
 }
 
-/** One handler shape: a chunk of one partition's messages in, the records to emit out. */
-export type BatchHandler<T> = (messages: readonly InputMessage<T>[], partition: number) => Promise<HandlerResult<T>>;
+/**
+ * One handler shape: a chunk of messages in (of one partition group, each partition's in order),
+ * the records to emit out.
+ */
+export type BatchHandler<T> = (messages: readonly InputMessage<T>[]) => Promise<HandlerResult<T>>;

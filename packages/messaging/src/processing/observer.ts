@@ -2,12 +2,12 @@ import type { IHeaders } from 'kafkajs';
 import type { FailureKind } from '../failures.js';
 import type { DeadLetterReason } from './dead-letters.js';
 
-/** One transaction that committed. */
+/** One partition's part of a transaction that committed (a transaction spans a partition group). */
 export interface CommittedChunk {
   readonly partition: number;
-  /** Messages consumed (their offsets committed). */
+  /** Messages of this partition consumed (their offsets committed). */
   readonly messages: number;
-  /** Records written (the handler's and the dead letters). */
+  /** Records the whole transaction wrote (the handler's and the dead letters). */
   readonly records: number;
   readonly deadLetters: readonly DeadLetterReason[];
   /** From the first attempt of the chunk to its commit. */
@@ -16,11 +16,15 @@ export interface CommittedChunk {
   readonly lag: number;
 }
 
-/** The messages an attempt is about to process, for tracing: where they are and the headers they carry. */
+/** The messages an attempt is about to process (of one partition group), for tracing: where they are and the headers they carry. */
 export interface ChunkInfo {
   readonly topic: string;
-  readonly partition: number;
-  readonly messages: readonly { readonly offset: string; readonly key: string | null; readonly headers: IHeaders }[];
+  readonly messages: readonly {
+    readonly partition: number;
+    readonly offset: string;
+    readonly key: string | null;
+    readonly headers: IHeaders;
+  }[];
 }
 
 /**
