@@ -71,6 +71,12 @@ describe('the console in a browser', () => {
     await history.waitFor({ timeout: 10_000 });
     expect(await history.textContent()).toContain(orderId);
     expect(await history.textContent()).toMatch(/OrderCreated: p\d+@\d+/);
+
+    // when the load generator is turned on from its slider, its counts move on the page; then off
+    await page.getByLabel('Load rate').fill('10');
+    await page.getByTestId('load-accepted').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+    await page.getByLabel('Load rate').fill('0');
+    await page.getByTestId('load-state').filter({ hasText: 'running at 0/s' }).waitFor({ timeout: 10_000 });
     await page.close();
   }, 120_000);
 

@@ -37,6 +37,8 @@ export class LiveSystem {
   private loadRate = 0;
   private current: LiveStatus = { state: 'starting', message: "starting the console's own order-api and order-processor", load: idle };
   private readonly running = new Set<FaultKind>();
+  /** While the load runs, its counts go out once a second. */
+  private loadTicker: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: LiveSystemDeps) {}
 
@@ -57,6 +59,7 @@ export class LiveSystem {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.loadTicker);
     await this.load?.stop();
     await this.watcher?.stop();
     await this.deployed?.close();
@@ -99,6 +102,8 @@ export class LiveSystem {
       });
       this.load.start();
     }
+    clearInterval(this.loadTicker);
+    this.loadTicker = ratePerSecond > 0 ? setInterval(() => this.publish(), 1_000) : undefined;
     this.publish();
     return this.loadState();
   }

@@ -109,8 +109,8 @@ function LoadControl({ rate, accepted, retries }: { rate: number; accepted: numb
           aria-label="Load rate"
         />
       </label>
-      <span class="muted">
-        running at {rate}/s · {accepted} accepted · {retries} retries
+      <span class="muted" data-testid="load-state">
+        running at {rate}/s · <span data-testid="load-accepted">{accepted}</span> accepted · {retries} retries
       </span>
     </div>
   );
