@@ -13,13 +13,13 @@ import {
   steps,
 } from '../shared/protocol.js';
 import { Chart } from './chart.js';
-import { apply, initialState, type OrderRow, type PageState } from './store.js';
+import { apply, initialState, type OrderRow, type PageEvent, type PageState } from './store.js';
 import './style.css';
 
 const eventTypes: readonly ConsoleEvent['type'][] = ['snapshot', 'step', 'metrics', 'fault', 'live', 'race', 'dropped'];
 
 /** The stream, applied once a frame: a burst of events is one render, not hundreds. */
-function useConsoleStream(): PageState {
+function useConsoleStream(): [PageState, (event: PageEvent) => void] {
   const [state, dispatch] = useReducer(apply, initialState);
   const pending = useRef<ConsoleEvent[]>([]);
   const frame = useRef(0);
@@ -42,7 +42,7 @@ function useConsoleStream(): PageState {
       cancelAnimationFrame(frame.current);
     };
   }, []);
-  return state;
+  return [state, (event) => dispatch([event])];
 }
 
 const send = async (method: string, path: string, body?: unknown) => {
@@ -57,7 +57,7 @@ const send = async (method: string, path: string, body?: unknown) => {
 const time = (at: number) => new Date(at).toLocaleTimeString([], { hour12: false });
 const ms = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${Math.round(value)} ms`);
 
-function OrderForm({ onPlaced }: { onPlaced: (text: string) => void }) {
+function OrderForm({ onPlaced }: { onPlaced: (text: string, orderId?: string) => void }) {
   const [customerId, setCustomer] = useState('customer-1');
   const [sku, setSku] = useState('SKU-1');
   const [quantity, setQuantity] = useState(1);
@@ -116,7 +116,9 @@ function LoadControl({ rate, accepted, retries }: { rate: number; accepted: numb
   );
 }
 
-function OrderTable({ orders }: { orders: readonly OrderRow[] }) {
+function OrderTable({ pinned, orders }: { pinned: readonly OrderRow[]; orders: readonly OrderRow[] }) {
+  const pinnedIds = new Set(pinned.map((order) => order.orderId));
+  const rows = [...pinned, ...orders.filter((order) => !pinnedIds.has(order.orderId))].slice(0, 12);
   return (
     <table class="orders" data-testid="orders">
       <thead>
@@ -128,10 +130,10 @@ function OrderTable({ orders }: { orders: readonly OrderRow[] }) {
         </tr>
       </thead>
       <tbody>
-        {orders.slice(0, 12).map((order) => {
+        {rows.map((order) => {
           const start = order.steps.accepted?.at;
           return (
-            <tr key={order.orderId} data-order-id={order.orderId}>
+            <tr key={order.orderId} data-order-id={order.orderId} class={pinnedIds.has(order.orderId) ? 'pinned' : ''}>
               <td class="id" title={order.orderId}>
                 {order.orderId.slice(-12)}
               </td>
@@ -408,7 +410,7 @@ function Lookup() {
 }
 
 function App() {
-  const state = useConsoleStream();
+  const [state, dispatch] = useConsoleStream();
   const [notice, setNotice] = useState('');
   const snapshot = state.snapshot;
   if (!snapshot) return <p class="muted">connecting…</p>;
@@ -425,12 +427,17 @@ function App() {
       </header>
       <section aria-labelledby="flow-title">
         <h2 id="flow-title">Live flow</h2>
-        <OrderForm onPlaced={setNotice} />
+        <OrderForm
+          onPlaced={(text, orderId) => {
+            setNotice(text);
+            if (orderId) dispatch({ type: 'pin', data: { orderId } });
+          }}
+        />
         <p class="muted notice" data-testid="notice" aria-live="polite">
           {notice || ' '}
         </p>
         <LoadControl rate={live.load.ratePerSecond} accepted={live.load.accepted} retries={live.load.retries} />
-        <OrderTable orders={state.orders} />
+        <OrderTable pinned={state.pinned} orders={state.orders} />
         <Charts metrics={state.metrics} timeline={state.timeline} />
       </section>
       <Faults faults={snapshot.faults} timeline={state.timeline} onResult={setNotice} />

@@ -6,8 +6,13 @@ export interface OrderRow {
   readonly steps: Partial<Record<Step, OrderStep>>;
 }
 
+/** The page's own events: an order placed from this page is pinned above the stream. */
+export type PageEvent = ConsoleEvent | { readonly type: 'pin'; readonly data: { readonly orderId: string } };
+
 export interface PageState {
   readonly connected: boolean;
+  /** Orders placed from this page, newest first: they stay in view whatever the load. */
+  readonly pinned: readonly OrderRow[];
   readonly snapshot?: ConsoleSnapshot;
   readonly orders: readonly OrderRow[];
   readonly metrics: readonly MetricsPoint[];
@@ -16,9 +21,9 @@ export interface PageState {
 }
 
 /** What the page keeps: enough to draw, never more (the stream goes on for hours). */
-export const pageLimits = { orders: 40, metrics: 120, timeline: 50 } as const;
+export const pageLimits = { orders: 40, pinned: 3, metrics: 120, timeline: 50 } as const;
 
-export const initialState: PageState = { connected: false, orders: [], metrics: [], timeline: [], dropped: 0 };
+export const initialState: PageState = { connected: false, pinned: [], orders: [], metrics: [], timeline: [], dropped: 0 };
 
 function withStep(orders: readonly OrderRow[], step: OrderStep): readonly OrderRow[] {
   const index = orders.findIndex((order) => order.orderId === step.orderId);
@@ -33,7 +38,7 @@ function withStep(orders: readonly OrderRow[], step: OrderStep): readonly OrderR
 }
 
 /** Applies a batch of stream events at once (one render a frame, whatever the rate). Pure. */
-export function apply(state: PageState, events: readonly ConsoleEvent[]): PageState {
+export function apply(state: PageState, events: readonly PageEvent[]): PageState {
   let next = state;
   for (const event of events) {
     switch (event.type) {
@@ -51,8 +56,18 @@ export function apply(state: PageState, events: readonly ConsoleEvent[]): PageSt
         break;
       }
       case 'step':
-        next = { ...next, orders: withStep(next.orders, event.data) };
+        next = {
+          ...next,
+          orders: withStep(next.orders, event.data),
+          pinned: next.pinned.some((order) => order.orderId === event.data.orderId) ? withStep(next.pinned, event.data) : next.pinned,
+        };
         break;
+      case 'pin': {
+        const { orderId } = event.data;
+        const seen = next.orders.find((order) => order.orderId === orderId) ?? { orderId, steps: {} };
+        next = { ...next, pinned: [seen, ...next.pinned.filter((order) => order.orderId !== orderId)].slice(0, pageLimits.pinned) };
+        break;
+      }
       case 'metrics':
         next = { ...next, metrics: [...next.metrics, event.data].slice(-pageLimits.metrics) };
         break;

@@ -35,4 +35,22 @@ describe('the page state', () => {
     expect(state.orders[0]?.orderId).toBe('order-999');
     expect(state.metrics).toHaveLength(pageLimits.metrics);
   });
+
+  it('keeps an order placed from the page in view however many others stream past', () => {
+    // given an order placed from the page, then 500 others streaming past it
+    const others = Array.from({ length: 500 }, (_, n) => ({ type: 'step' as const, data: step(n + 10) }));
+    const streamed = apply(initialState, [
+      { type: 'snapshot', data: snapshot },
+      { type: 'step', data: step(1) },
+      { type: 'pin', data: { orderId: 'order-1' } },
+      ...others,
+    ]);
+
+    // when its next step comes
+    const state = apply(streamed, [{ type: 'step', data: step(1, 'committed') }]);
+
+    // then it had left the stream's rows, and stayed pinned with every step
+    expect(streamed.orders.some((order) => order.orderId === 'order-1')).toBe(false);
+    expect(state.pinned.map((order) => [order.orderId, Object.keys(order.steps)])).toEqual([['order-1', ['accepted', 'committed']]]);
+  });
 });
