@@ -25,7 +25,7 @@ try {
   await page.getByTestId('place-order').click();
   await page.getByTestId('notice').filter({ hasText: 'placed' }).waitFor();
   const orderId = (await page.getByTestId('notice').textContent())?.replace('placed ', '').trim() ?? '';
-  await page.locator(`tr[data-order-id="${orderId}"] td[data-step="committed"].done`).waitFor({ timeout: 30_000 });
+  await page.locator(`tr.pinned[data-order-id="${orderId}"] td[data-step="committed"].done`).waitFor({ timeout: 30_000 });
   await page.waitForTimeout(1_000);
   await page.screenshot({ path: resolve(outDir, 'live-flow.png'), fullPage: false });
   await put('/api/load', { ratePerSecond: 0 });
@@ -41,6 +41,7 @@ try {
   await page.getByTestId('race-fault').selectOption(fault);
   await page.getByTestId('race-fault-at').fill('10');
   await page.getByTestId('race-start').click();
+  await page.locator('[data-testid="race-phase"][data-phase="running"]').waitFor({ timeout: 120_000 });
   await page.locator('[data-testid="race-phase"][data-phase="done"]').waitFor({ timeout: 300_000 });
   const race = page.locator('section', { has: page.getByTestId('race-phase') });
   await race.scrollIntoViewIfNeeded();

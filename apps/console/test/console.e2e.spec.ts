@@ -22,6 +22,9 @@ beforeAll(async () => {
     stack: loadStackConfig(),
     stackFaults: false,
     publicDir: resolve(root, 'dist/public'),
+    // Sampling from 1 order/s: under the test's load, most orders are not followed step by step,
+    // and an order placed from the page must still show every step.
+    followAllBelowPerSecond: 1,
   });
   address = await consoleApp.app.listen({ host: '127.0.0.1', port: 0 });
   await consoleApp.ready;
@@ -45,9 +48,13 @@ const counter = (page: Page, contender: string, name: string) =>
   page.locator(`[data-testid="contender-${contender}"] [data-counter="${name}"]`).textContent();
 
 describe('the console in a browser', () => {
-  it('places an order from the form and shows it reach committed, step by step, then its whole history', async () => {
-    // given
+  it('places an order from the form under load and shows it reach committed, step by step, then its whole history', async () => {
+    // given the load generator turned on from its slider, its counts moving on the page
     const page = await openConsole();
+    await page.getByLabel('Load rate').fill('10');
+    await page.getByTestId('load-accepted').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+    // and the console sampling: only some of the orders are followed step by step
+    await expect.poll(() => consoleApp.state.snapshot().metrics.at(-1)?.sampleEvery ?? 1, { timeout: 20_000 }).toBeGreaterThan(1);
 
     // when
     await page.getByTestId('place-order').click();
@@ -55,12 +62,14 @@ describe('the console in a browser', () => {
     const orderId = (await page.getByTestId('notice').textContent())?.replace('placed ', '').trim() ?? '';
 
     // then every step shows on the order's row, committed last to be waited for
-    const row = page.locator(`tr[data-order-id="${orderId}"]`);
+    const row = page.locator(`tr.pinned[data-order-id="${orderId}"]`);
     await row.locator('td[data-step="committed"].done').waitFor({ timeout: 30_000 });
     for (const step of ['accepted', 'command', 'stored', 'announced', 'committed']) {
       await row.locator(`td[data-step="${step}"].done`).waitFor({ timeout: 10_000 });
     }
     expect(await row.locator('td[data-step="command"]').getAttribute('title')).toMatch(/\.commands p\d+@\d+$/);
+    // and the times per step count from order-api's own acceptance, not from when its answer got here
+    expect(await row.locator('td[data-step="announced"]').textContent()).toMatch(/^\+[1-9]\d* ms/);
 
     // when the order is looked up
     await page.getByTestId('lookup-id').fill(orderId);
@@ -72,10 +81,10 @@ describe('the console in a browser', () => {
     expect(await history.textContent()).toContain(orderId);
     expect(await history.textContent()).toMatch(/OrderCreated: p\d+@\d+/);
 
-    // when the load generator is turned on from its slider, its counts move on the page; then off
-    await page.getByLabel('Load rate').fill('10');
-    await page.getByTestId('load-accepted').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+    // when the load is turned off
     await page.getByLabel('Load rate').fill('0');
+
+    // then the page says so
     await page.getByTestId('load-state').filter({ hasText: 'running at 0/s' }).waitFor({ timeout: 10_000 });
     await page.close();
   }, 120_000);

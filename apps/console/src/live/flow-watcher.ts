@@ -41,6 +41,8 @@ export interface SeenOrder {
   command?: { partition: number; offset: string; timestamp: number };
   events: { partition: number; offset: string; timestamp: number }[];
   deadLetter?: { partition: number; offset: string; reason?: string };
+  /** When the committed notification came (epoch ms). */
+  committedAt?: number;
   steps: OrderStep[];
 }
 
@@ -113,6 +115,7 @@ export class FlowWatcher {
       this.rowsWanted.add(orderId);
       void this.lookUpRows();
     }
+    if (seen?.committedAt !== undefined) this.step(orderId, 'committed', seen.committedAt, 'Redis: committed');
   }
 
   /** Records a step the console itself saw (the 202 of an order it placed). */
@@ -191,8 +194,13 @@ export class FlowWatcher {
   }
 
   private committed(orderId: string): void {
-    if (this.seen.has(orderId)) this.step(orderId, 'committed', Date.now(), 'Redis: committed');
-    else this.earlyCommits.set(orderId, Date.now());
+    const seen = this.seen.get(orderId);
+    if (!seen) {
+      this.earlyCommits.set(orderId, Date.now());
+      return;
+    }
+    seen.committedAt ??= Date.now();
+    this.step(orderId, 'committed', seen.committedAt, 'Redis: committed');
   }
 
   /** The rows of followed orders whose OrderCreated is out, a batch at a time. */

@@ -79,10 +79,12 @@ export class LiveSystem {
       body: JSON.stringify(order),
       signal: AbortSignal.timeout(15_000),
     });
-    const body = (await response.json()) as { orderId?: string };
+    const body = (await response.json()) as { orderId?: string; acceptedAt?: string };
     if (response.status === 202 && body.orderId) {
+      // Accepted when order-api says it was (its answer carries the time), not when the answer arrived here.
+      const at = body.acceptedAt ? Date.parse(body.acceptedAt) : Date.now();
+      this.watcher.report({ orderId: body.orderId, step: 'accepted', at, detail: 'HTTP 202' });
       this.watcher.follow(body.orderId);
-      this.watcher.report({ orderId: body.orderId, step: 'accepted', at: Date.now(), detail: 'HTTP 202' });
     }
     return { status: response.status, body };
   }

@@ -65,10 +65,10 @@ function OrderForm({ onPlaced }: { onPlaced: (text: string, orderId?: string) =>
   const submit = async (event: Event) => {
     event.preventDefault();
     const answer = await send('POST', '/api/orders', { customerId, currency: 'EUR', items: [{ sku, quantity, unitPriceCents: price }] });
+    const orderId = answer.status === 202 ? String(answer.body.orderId) : undefined;
     onPlaced(
-      answer.status === 202
-        ? `placed ${String(answer.body.orderId)}`
-        : `refused (${answer.status}): ${String(answer.body.detail ?? answer.body.message ?? '')}`,
+      orderId ? `placed ${orderId}` : `refused (${answer.status}): ${String(answer.body.detail ?? answer.body.message ?? '')}`,
+      orderId,
     );
   };
   return (
