@@ -46,7 +46,6 @@ try {
   const race = page.locator('section', { has: page.getByTestId('race-phase') });
   await race.scrollIntoViewIfNeeded();
   await race.screenshot({ path: resolve(outDir, 'race.png') });
-  await page.locator('section', { has: page.getByTestId('timeline') }).screenshot({ path: resolve(outDir, 'faults.png') });
   console.log(`screenshots in ${outDir}`);
 } finally {
   await browser.close();
