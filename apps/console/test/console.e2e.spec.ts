@@ -89,6 +89,23 @@ describe('the console in a browser', () => {
     await page.close();
   }, 120_000);
 
+  it("partitions its own deployment's PostgreSQL link with a click: the timeline shows it, and an order placed during it is committed once it heals", async () => {
+    // given
+    const page = await openConsole();
+
+    // when the fault is clicked and an order placed while it holds
+    await page.getByTestId('fault-partition-postgres').click();
+    await page.locator('[data-testid="timeline"] li.injected', { hasText: 'postgres link partitioned' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('place-order').click();
+    await page.getByTestId('notice').filter({ hasText: 'placed' }).waitFor({ timeout: 20_000 });
+    const orderId = (await page.getByTestId('notice').textContent())?.replace('placed ', '').trim() ?? '';
+
+    // then the fault heals on the timeline, and the order goes through once it has
+    await page.locator('[data-testid="timeline"] li.healed', { hasText: 'postgres link partitioned' }).waitFor({ timeout: 30_000 });
+    await page.locator(`tr.pinned[data-order-id="${orderId}"] td[data-step="committed"].done`).waitFor({ timeout: 90_000 });
+    await page.close();
+  }, 180_000);
+
   it("races Ouro against the naive dual write and the polling outbox through a processor kill: Ouro's lost, duplicated and ghost stay 0 while its counters move", async () => {
     // given
     const page = await openConsole();
