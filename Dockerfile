@@ -30,6 +30,7 @@ RUN apt-get update \
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     API_HOST=0.0.0.0 \
+    PROCESSOR_HTTP_HOST=0.0.0.0 \
     PATH=/app/bin:$PATH
 WORKDIR /app
 # Owned by root and not writable by the user the apps run as.

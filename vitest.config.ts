@@ -29,7 +29,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['**/*.e2e.spec.ts'],
           exclude,
-          globalSetup: ['infra/src/require-stack.ts', 'scripts/provision-for-tests.ts'],
+          globalSetup: ['infra/src/require-stack.ts', 'scripts/provision-for-tests.ts', 'infra/src/contract-tools-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -1,7 +1,8 @@
-// `turbo run build` for an app: one ESM bundle in dist/main.js that runs on plain Node, no tsx.
+// `turbo run build` for an app: one ESM bundle in dist/main.js that runs on plain Node, no tsx, and,
+// when the app has one, dist/instrumentation.js: tracing, loaded with `node --import` before main.js.
 // Workspace packages (TypeScript sources) are bundled in; npm dependencies stay external, resolved
 // from the app's node_modules at run time (some, like @fastify/swagger-ui, read their own files).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -9,9 +10,11 @@ const appDir = process.cwd();
 const manifest = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'));
 const external = Object.keys(manifest.dependencies ?? {}).filter((name) => !name.startsWith('@ouro/'));
 
+const entries = ['main', 'instrumentation'].filter((name) => existsSync(join(appDir, `src/${name}.ts`)));
+
 await build({
-  entryPoints: [join(appDir, 'src/main.ts')],
-  outfile: join(appDir, 'dist/main.js'),
+  entryPoints: entries.map((name) => ({ in: join(appDir, `src/${name}.ts`), out: name })),
+  outdir: join(appDir, 'dist'),
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -27,7 +27,7 @@ const imageEnv = { ...deployment, NODE_ENV: 'production', NODE_OPTIONS: '--enabl
 const running: RunningApp[] = [];
 /** The endpoints the Helm chart probes and scrapes, from its values. */
 const { endpoints } = parse(readFileSync(join(import.meta.dirname, '../infra/helm/ouro/values.yaml'), 'utf8')) as {
-  endpoints: { api: { liveness: string; readiness: string; metrics: string } };
+  endpoints: Record<'api' | 'processor', { liveness: string; readiness: string; metrics: string }>;
 };
 
 const launch = (command: ImageCommand) => join(layout, 'bin', command);
@@ -80,7 +80,7 @@ describe('the image layout', () => {
     expect(subjects).toEqual(expect.arrayContaining([`${name}.commands-value`, `${name}.events-value`]));
   });
 
-  it('order-api answers the endpoints the chart probes, and takes an order that order-processor stores', async () => {
+  it('both apps answer the endpoints the chart probes, and order-api takes an order that order-processor stores', async () => {
     const processor = await startCommand('order-processor', [launch('order-processor')], imageEnv, appIsReady('order-processor'), {
       cwd: layout,
     });
@@ -91,6 +91,10 @@ describe('the image layout', () => {
     expect(processor.output.join('\n')).toContain('order-processor consuming');
     for (const path of [endpoints.api.liveness, endpoints.api.readiness, endpoints.api.metrics]) {
       expect((await fetch(`${api.url}${path}`)).status, path).toBe(200);
+    }
+    const processorUrl = processor.url;
+    for (const path of [endpoints.processor.liveness, endpoints.processor.readiness, endpoints.processor.metrics]) {
+      expect((await fetch(`${processorUrl}${path}`)).status, path).toBe(200);
     }
     const accepted = await fetch(`${api.url}/orders`, {
       method: 'POST',

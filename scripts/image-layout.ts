@@ -53,8 +53,16 @@ function run(command: readonly string[], log: (line: string) => void): void {
   }
 }
 
-/** The launcher on PATH in the image: `exec` keeps the app as the process tini signals. */
-const launcher = (command: ImageCommand) => `#!/bin/sh\nexec node "$(dirname "$0")/../${command}/dist/main.js" "$@"\n`;
+/**
+ * The launcher on PATH in the image: `exec` keeps the app as the process tini signals. An app with
+ * tracing has its instrumentation loaded first (`--import`), as the instrumented libraries must be
+ * hooked before they are imported.
+ */
+const launcher = (command: ImageCommand, traced: boolean) => {
+  // An absolute path: `--import` reads a relative one without `./` as a package name.
+  const dist = `"$here/../${command}/dist`;
+  return `#!/bin/sh\nhere="$(cd "$(dirname "$0")" && pwd)"\nexec node ${traced ? `--import ${dist}/instrumentation.js" ` : ''}${dist}/main.js" "$@"\n`;
+};
 
 /**
  * Builds the apps' bundles and lays out the image's tree in `outDir` (emptied first). pnpm deploy
@@ -75,7 +83,7 @@ export function assembleImageLayout(outDir: string, log: (line: string) => void 
     run([pnpm, '--filter', name, '--config.inject-workspace-packages=true', 'deploy', '--prod', join(outDir, command)], log);
     if (!existsSync(join(outDir, command, 'dist/main.js')))
       throw new Error(`${name} deployed without dist/main.js: is "dist" in its "files"?`);
-    writeFileSync(join(outDir, 'bin', command), launcher(command));
+    writeFileSync(join(outDir, 'bin', command), launcher(command, existsSync(join(outDir, command, 'dist/instrumentation.js'))));
     chmodSync(join(outDir, 'bin', command), 0o755);
   }
   for (const { from, to } of runtimeFiles) cpSync(join(root, from), join(outDir, to), { recursive: true });

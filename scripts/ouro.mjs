@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadEnvFile } from './env-file.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
@@ -79,9 +80,10 @@ function ensureDependencies() {
  * workspace's binaries on PATH (turbo looks for the package manager there). Ctrl-C reaches the child
  * directly (same process group), so we only wait; other signals are passed on.
  */
-function run(entry, args = []) {
+function run(entry, args = [], preload = []) {
   const path = [join(toolsDir, 'node_modules/.bin'), join(root, 'node_modules/.bin'), process.env.PATH].join(':');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], {
+  const imports = [...preload].flatMap((module) => ['--import', join(root, module)]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports, join(root, entry), ...args], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, PATH: path },
@@ -106,7 +108,11 @@ const commands = {
   verify: 'packages/reconciler/src/cli.ts',
   dlq: 'apps/order-processor/src/dlq.ts',
   chaos: 'apps/chaos/src/main.ts',
+  'screenshot:trace': 'scripts/trace-screenshot.ts',
 };
+
+// `.env` (see .env.example) for every command and what it starts; a variable already set wins.
+loadEnvFile(root);
 
 const [command, ...args] = process.argv.slice(2);
 const script = commands[command];
@@ -116,4 +122,6 @@ if (!script && !apps[command]) {
 }
 ensurePnpm();
 ensureDependencies();
-run(script ?? `apps/${apps[command]}/src/main.ts`, args);
+// An app runs with its instrumentation loaded first (tracing, off unless OTEL_TRACES_EXPORTER is set).
+if (script) run(script, args);
+else run(`apps/${apps[command]}/src/main.ts`, args, [`apps/${apps[command]}/src/instrumentation.ts`]);

@@ -31,7 +31,10 @@ const consolePort = Number(process.env.CONSOLE_PORT ?? 3100);
 
 function startApp(name: string): ChildProcess {
   // In-process TypeScript (`--import tsx`): a signal sent to the app reaches the app, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', name, 'src/main.ts')], {
+  // Its instrumentation first: tracing hooks the libraries before the app imports them.
+  const instrumentation = join(root, 'apps', name, 'src/instrumentation.ts');
+  const preload = existsSync(instrumentation) ? ['--import', instrumentation] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, join(root, 'apps', name, 'src/main.ts')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,7 +18,7 @@ import {
 } from './stack.js';
 import { dim, red, say } from './ui.js';
 
-const usage = `Usage: npm run stack -- <command> [service…] [--brokers 1|3] [--with cdc]
+const usage = `Usage: npm run stack -- <command> [service…] [--brokers 1|3] [--with cdc,tracing]
 
   up [service…]        install what is missing, start, wait until each answers
   down [service…]      stop what this stack started
@@ -28,11 +28,12 @@ const usage = `Usage: npm run stack -- <command> [service…] [--brokers 1|3] [-
 
 Services: ${serviceNames.join(', ')}; kafka-1, kafka-2, kafka-3 name one node of a cluster (kafka is all of them).
 --brokers 3 runs Kafka as a cluster of three nodes (also KAFKA_NODES=3); the default is one.
---with cdc adds Kafka Connect with Debezium (service connect); a bare status, down or reset
-includes it while it runs.
+--with cdc adds Kafka Connect with Debezium (service connect), --with tracing adds Jaeger (service
+jaeger: its UI at JAEGER_UI_URL, spans in at JAEGER_OTLP_URL); a bare status, down or reset
+includes them while they run.
 Addresses come from the environment (see .env.example).`;
 
-/** `--with cdc` (repeatable, or comma-separated): the extras asked for. */
+/** `--with cdc,tracing` (repeatable, or comma-separated): the extras asked for. */
 function extrasFrom(values: readonly string[] = []): StackExtra[] {
   const names = values.flatMap((value) => value.split(',')).map((name) => name.trim());
   for (const name of names) {

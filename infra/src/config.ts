@@ -27,6 +27,16 @@ export interface StackConfig {
   readonly redis: { readonly url: string; readonly host: string; readonly port: number };
   /** Kafka Connect (distributed mode, one worker), started only when asked: `--with cdc`. */
   readonly connect: { readonly url: string; readonly host: string; readonly port: number; readonly heap: string };
+  /** Jaeger (traces in memory, its UI), started only when asked: `--with tracing`. */
+  readonly jaeger: {
+    readonly host: string;
+    /** The UI and its query API. */
+    readonly uiUrl: string;
+    readonly uiPort: number;
+    /** Where the apps send spans (OTLP over HTTP): the apps' `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+    readonly otlpUrl: string;
+    readonly otlpPort: number;
+  };
 }
 
 /** One node, or a quorum of three that survives the loss of one. Two would survive nothing. */
@@ -73,5 +83,16 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, root = res
       ...parseHostPort(connections.kafkaConnectUrl, 'KAFKA_CONNECT_URL'),
       heap: env.CONNECT_HEAP?.trim() || '512m',
     }),
+    jaeger: loadJaeger(env),
   });
+}
+
+function loadJaeger(env: NodeJS.ProcessEnv): StackConfig['jaeger'] {
+  const uiUrl = env.JAEGER_UI_URL?.trim() || 'http://127.0.0.1:16686';
+  const otlpUrl = env.JAEGER_OTLP_URL?.trim() || 'http://127.0.0.1:4318';
+  const ui = parseHostPort(uiUrl, 'JAEGER_UI_URL');
+  const otlp = parseHostPort(otlpUrl, 'JAEGER_OTLP_URL');
+  if (ui.host !== otlp.host)
+    throw new ConfigError(`JAEGER_UI_URL and JAEGER_OTLP_URL name one Jaeger: one host (${ui.host}, ${otlp.host})`);
+  return Object.freeze({ host: ui.host, uiUrl, uiPort: ui.port, otlpUrl, otlpPort: otlp.port });
 }

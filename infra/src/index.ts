@@ -1,5 +1,6 @@
 export { loadStackConfig, type StackConfig } from './config.js';
 export { connectGroup } from './connect-worker.js';
+export { ensureSchemathesis, schemathesis } from './contract-tools.js';
 export { crashService, type FaultTarget, NotStartedByStack, pauseService, resumeService, startService, stopService } from './faults.js';
 export { kafkaAddresses, kafkaLane, kafkaLaneCount } from './kafka-cluster.js';
 export { type KeyedRecord, readCommittedWithJava } from './kafka-reader.js';

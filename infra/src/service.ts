@@ -1,6 +1,6 @@
 import type { StackConfig } from './config.js';
 
-export type ServiceName = 'kafka' | 'registry' | 'postgres' | 'redis' | 'connect';
+export type ServiceName = 'kafka' | 'registry' | 'postgres' | 'redis' | 'connect' | 'jaeger';
 
 /** One process of the stack: a service, or one node of a Kafka cluster (`kafka-2`). */
 export type ProcessName = ServiceName | `kafka-${number}`;

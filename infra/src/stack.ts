@@ -5,6 +5,7 @@ import { kafkaNodes } from './kafka-cluster.js';
 import { isPortOpen, pollUntil } from './process.js';
 import type { ProcessName, Service, ServiceName } from './service.js';
 import { connectService } from './services/connect.js';
+import { jaegerService } from './services/jaeger.js';
 import { isKafkaClusterReady, kafkaServices } from './services/kafka.js';
 import { postgresService } from './services/postgres.js';
 import { redisService } from './services/redis.js';
@@ -14,8 +15,11 @@ import { dim, green, red, say, yellow } from './ui.js';
 /** The services every run of the stack has. */
 export const serviceNames: readonly ServiceName[] = ['kafka', 'registry', 'postgres', 'redis'];
 
-/** Parts of the stack started only when asked (`up --with cdc`): change data capture is Kafka Connect with Debezium. */
-export const stackExtras = { cdc: ['connect'] } as const satisfies Readonly<Record<string, readonly ServiceName[]>>;
+/**
+ * Parts of the stack started only when asked (`up --with cdc,tracing`): change data capture is Kafka
+ * Connect with Debezium; tracing is Jaeger, where the apps send their spans.
+ */
+export const stackExtras = { cdc: ['connect'], tracing: ['jaeger'] } as const satisfies Readonly<Record<string, readonly ServiceName[]>>;
 
 export type StackExtra = keyof typeof stackExtras;
 
@@ -57,14 +61,22 @@ function kafkaNodeId(config: StackConfig, name: string): number | undefined {
  * of the configured Kafka, one or a cluster.
  */
 export function services(config: StackConfig, only: readonly ProcessName[] = serviceNames): Service[] {
-  const factories = { registry: registryService, postgres: postgresService, redis: redisService, connect: connectService };
+  const factories = {
+    registry: registryService,
+    postgres: postgresService,
+    redis: redisService,
+    connect: connectService,
+    jaeger: jaegerService,
+  };
   return only.flatMap((name) => {
     if (name === 'kafka') return kafkaServices(config);
     const nodeId = kafkaNodeId(config, name);
     if (nodeId !== undefined) return kafkaServices(config).slice(nodeId - 1, nodeId);
     const factory = factories[name as keyof typeof factories];
     if (!factory) {
-      throw new Error(`unknown service "${name}" (one of ${stackServiceNames(['cdc']).join(', ')}, or kafka-<n> for one Kafka node)`);
+      throw new Error(
+        `unknown service "${name}" (one of ${stackServiceNames(['cdc', 'tracing']).join(', ')}, or kafka-<n> for one Kafka node)`,
+      );
     }
     return [factory(config)];
   });

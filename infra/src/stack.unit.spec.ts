@@ -8,8 +8,14 @@ describe('the parts of the stack', () => {
     expect(stackServiceNames(['cdc', 'cdc'])).toHaveLength(5);
   });
 
+  it('adds Jaeger for tracing', () => {
+    expect(stackServiceNames(['tracing'])).toEqual(['kafka', 'registry', 'postgres', 'redis', 'jaeger']);
+    expect(stackServiceNames(['tracing', 'cdc'])).toEqual(['kafka', 'registry', 'postgres', 'redis', 'jaeger', 'connect']);
+  });
+
   it('knows its extras by name', () => {
     expect(isStackExtra('cdc')).toBe(true);
+    expect(isStackExtra('tracing')).toBe(true);
     expect(isStackExtra('toString')).toBe(false);
   });
 });

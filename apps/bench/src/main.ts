@@ -5,11 +5,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { listening, type RunningApp, sourceVersion, startApp, startScript } from '@ouro/app-runner';
 import { baselineServers } from '@ouro/baselines';
 import { loadConnections } from '@ouro/config';
 import { loadStackConfig, stackUp } from '@ouro/infra';
+import { waitForGroupToCatchUp } from '@ouro/messaging';
 import { provision, provisionNamespace } from '@ouro/provisioning';
-import { listening, type RunningApp, startApp, startScript, waitForGroupToCatchUp } from '@ouro/testing';
 import { type LoadResult, peakRssMb, runLoad } from './processes.js';
 import { renderCharts } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -45,9 +46,8 @@ const plan = quick
     };
 
 // The commit the measured code came from, read before anything runs; a dirty tree is said so.
-const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-const dirty = execFileSync('git', ['status', '--porcelain', '--', 'apps', 'packages'], { cwd: root }).toString().trim() !== '';
-say(`Ouro benchmark (${quick ? 'quick' : 'full'}) at ${commit}${dirty ? ' with uncommitted changes' : ''}`);
+const commit = sourceVersion(root);
+say(`Ouro benchmark (${quick ? 'quick' : 'full'}) at ${commit}`);
 await stackUp(loadStackConfig());
 await provision();
 // Ouro's apps run from their esbuild bundles on plain Node, as production runs them (the baselines
@@ -149,7 +149,7 @@ const results = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   command: `npm run bench${quick ? ' -- --quick' : ''}${values.profile ? ' -- --profile' : ''}`,
-  commit: dirty ? `${commit} + uncommitted changes` : commit,
+  commit,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   plan,
   commandApi,

@@ -2,11 +2,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sourceVersion } from '@ouro/app-runner';
 import { loadConnections } from '@ouro/config';
 import type { LoadShape } from '@ouro/harness';
 import { loadStackConfig, type StackConfig, stackDown, stackUp } from '@ouro/infra';
 import { formatReport } from '@ouro/reconciler';
-import { sourceVersion } from '@ouro/testing';
 import { Progress } from './progress.js';
 import { resultTable, soakTables } from './report.js';
 import { runScenario, type ScenarioResult } from './run.js';

@@ -1,13 +1,16 @@
-import { CommitNotifications, IdempotencyStore, OrderCache } from '@ouro/cache';
+import { IdempotencyStore, OrderCache } from '@ouro/cache';
 import type { ApiConfig } from '@ouro/config';
-import { type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
-import { connectDatabase } from '@ouro/db';
-import { AvroSerde, BatchingProducer, createKafka, createRegistry, type Logger, type RecordSender } from '@ouro/messaging';
+import type { Logger, RecordSender } from '@ouro/messaging';
 import type { FastifyServerOptions } from 'fastify';
-import { Redis } from 'ioredis';
 import { v7 as uuidv7 } from 'uuid';
 import { buildApp } from './app.js';
-import { OrderService } from './order-service.js';
+import { OrderIntake } from './order-intake.js';
+import { OrderReads } from './order-reads.js';
+import { kafka } from './plugins/kafka.js';
+import { postgres } from './plugins/postgres.js';
+import { redis } from './plugins/redis.js';
+import { registry } from './plugins/registry.js';
+import { orderRoutes } from './routes/orders.js';
 
 export interface ComposeOptions {
   readonly logger: Logger;
@@ -18,74 +21,41 @@ export interface ComposeOptions {
   readonly sender?: RecordSender;
 }
 
-/** Opens every connection order-api needs and builds the app on them; `app.close()` closes them all. */
+/**
+ * order-api on its infrastructure: one plugin per client (each opens it, closes it in `onClose` and
+ * adds its readiness check), then the write side and the read side on them.
+ */
 export async function composeOrderApi(config: ApiConfig, options: ComposeOptions) {
-  const registry = createRegistry(config.schemaRegistryUrl);
-  const commands = await AvroSerde.forSubject<OrderCreationRequested>(
-    registry,
-    subjectFor(config.commandsTopic),
-    readSchema(schemaFiles.commands),
-  );
-  // A request waits for Kafka no longer than the produce timeout; kafkajs' own retries stay short,
-  // so that a failed send is sent again, with a new producer, within that time.
-  const kafka = createKafka({
-    brokers: config.kafkaBrokers,
-    clientId: 'order-api',
-    requestTimeout: config.produceTimeoutMs,
-    retry: { retries: 2, initialRetryTime: 100 },
-  });
-  const sender =
-    options.sender ??
-    new BatchingProducer(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }), {
-      ackTimeoutMs: config.produceTimeoutMs,
-      logger: options.logger,
-    });
-  const admin = kafka.admin();
-  await Promise.all([admin.connect(), sender instanceof BatchingProducer ? sender.warm() : undefined]);
-  // Auto-pipelining: the commands of concurrent requests share one write (and one round trip).
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
-  const notifications = await CommitNotifications.listen(new Redis(config.redisUrl));
-  const database = connectDatabase(config.databaseUrl, { max: 10 });
   const prefix = options.keyPrefix ?? 'ouro:';
-
-  const orders = new OrderService({
-    producer: sender,
-    commands,
-    cache: new OrderCache(redis, { keyPrefix: `${prefix}order:` }),
-    idempotency: new IdempotencyStore(redis, undefined, `${prefix}idempotency:`),
-    notifications,
-    db: database.db,
-    newId: uuidv7,
-    clock: Date.now,
-    produceTimeoutMs: config.produceTimeoutMs,
-    commandsTopic: config.commandsTopic,
-    logger: options.logger,
-  });
-
-  const app = await buildApp({
-    orders,
+  return buildApp({
     logger: options.httpLogger ?? false,
     requestLogging: config.requestLogging,
     bodyLimitBytes: config.bodyLimitBytes,
-    maxWaitMs: config.maxWaitMs,
-    readiness: {
-      kafka: () => admin.describeCluster(),
-      registry: async () => {
-        const response = await fetch(`${config.schemaRegistryUrl}/subjects`);
-        if (!response.ok) throw new Error(`registry answered ${response.status}`);
-      },
-      redis: () => redis.ping(),
-      postgres: () => database.pool.query('select 1'),
+    compose: async (app, closing) => {
+      await app.register(registry, { url: config.schemaRegistryUrl, commandsTopic: config.commandsTopic });
+      await app.register(kafka, {
+        brokers: config.kafkaBrokers,
+        produceTimeoutMs: config.produceTimeoutMs,
+        logger: options.logger,
+        ...(options.sender ? { sender: options.sender } : {}),
+      });
+      await app.register(redis, { url: config.redisUrl });
+      await app.register(postgres, { url: config.databaseUrl });
+      const cache = new OrderCache(app.redis, { keyPrefix: `${prefix}order:` });
+      const intake = new OrderIntake({
+        producer: app.commandSender,
+        commands: app.commandSerde,
+        cache,
+        idempotency: new IdempotencyStore(app.redis, undefined, `${prefix}idempotency:`),
+        newId: uuidv7,
+        clock: Date.now,
+        produceTimeoutMs: config.produceTimeoutMs,
+        commandsTopic: config.commandsTopic,
+        logger: options.logger,
+        observer: app.metrics.intake,
+      });
+      const reads = new OrderReads({ cache, notifications: app.commitNotifications, db: app.database, clock: Date.now });
+      await app.register(orderRoutes, { intake, reads, maxWaitMs: config.maxWaitMs, closing });
     },
   });
-  app.addHook('onClose', async () => {
-    await Promise.allSettled([
-      sender instanceof BatchingProducer ? sender.close() : undefined,
-      admin.disconnect(),
-      notifications.close(),
-      database.close(),
-    ]);
-    redis.disconnect();
-  });
-  return app;
 }

@@ -1,6 +1,6 @@
 import { createKafka, createRegistry } from '@ouro/messaging';
 import { type Namespace, provisionNamespace } from '@ouro/provisioning';
-import { type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
+import { loggedLines, type RunningApp, readToEnd, stackEnv, startApp, uniqueName, waitForGroupToCatchUp } from '@ouro/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,6 +12,10 @@ const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 let deployment: Namespace;
 let api: RunningApp;
 let processor: RunningApp | undefined;
+/** Every app this file started, for their logs. */
+const started: RunningApp[] = [];
+// Traced, exported to the console: the apps' own `--import` of their instrumentation is what is checked.
+const traced = () => ({ ...deployment.env, OTEL_TRACES_EXPORTER: 'console' });
 
 const order = (customerId: string) => ({ customerId, currency: 'EUR', items: [{ sku: 'BOOK-1', quantity: 2, unitPriceCents: 1999 }] });
 
@@ -54,7 +58,8 @@ async function orderCreatedEvents(orderId: string) {
 
 beforeAll(async () => {
   deployment = await provisionNamespace(uniqueName('flow'));
-  [api, processor] = await Promise.all([startApp('order-api', deployment.env), startApp('order-processor', deployment.env)]);
+  [api, processor] = await Promise.all([startApp('order-api', traced()), startApp('order-processor', traced())]);
+  started.push(api, processor);
 });
 
 afterAll(async () => {
@@ -110,7 +115,8 @@ describe('the order flow, end to end', () => {
     expect(await rowsFor(orderId)).toBe(0);
 
     // when a processor starts
-    processor = await startApp('order-processor', deployment.env);
+    processor = await startApp('order-processor', traced());
+    started.push(processor);
 
     // then the order becomes committed
     expect((await get(`/orders/${orderId}?waitFor=committed&timeoutMs=30000`)).body.status).toBe('committed');
@@ -143,28 +149,57 @@ describe('the order flow, end to end', () => {
     expect(conflicting.body).toMatchObject({ status: 409, code: 'idempotency-key-reused' });
   });
 
-  it('carries the W3C trace context from the request, through the command, to OrderCreated', async () => {
+  it('continues the request’s W3C trace context in the command; OrderCreated carries the context of its own send', async () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
     const placed = await post(order('c-trace'), { traceparent });
     const orderId = String(placed.body.orderId);
     await get(`/orders/${orderId}?waitFor=committed&timeoutMs=20000`);
 
+    const [command] = (await readToEnd(kafka, deployment.commandsTopic)).filter((record) => record.key === orderId);
+    const [, traceId, spanId] = command?.headers.traceparent?.toString().split('-') ?? [];
+    expect(traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(spanId).not.toBe('00f067aa0ba902b7');
     const [record] = await orderCreatedRecords(orderId);
-    expect(record?.headers.traceparent?.toString()).toBe(traceparent);
+    expect(record?.headers.traceparent?.toString()).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('serves the processor’s liveness, readiness from its own state, and its metrics', async () => {
+    const url = processor?.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${url}/live`)).status).toBe(200);
+    const ready = await fetch(`${url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', member: true, stalled: [] });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(Number(metrics.match(/^ouro_processor_transactions_total\{outcome="committed"\} (\d+)/m)?.[1])).toBeGreaterThan(0);
+    expect(Number(metrics.match(/^ouro_order_freshness_seconds_count (\d+)/m)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^ouro_processor_consumer_lag\{partition="\d+"\} \d+/m);
+    expect((await fetch(`${url}/ready`, { method: 'POST' })).status).toBe(405);
   });
 
   it('serves liveness, readiness of every dependency, Prometheus metrics and the OpenAPI document', async () => {
     expect(await get('/health')).toEqual({ status: 200, body: { status: 'ok' } });
     expect(await get('/ready')).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { kafka: 'up', registry: 'up', redis: 'up', postgres: 'up' } },
+      body: { status: 'ready', checks: { kafka: 'up', registry: 'up', redis: 'up', postgres: 'up' }, degraded: {} },
     });
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    expect(metrics).toMatch(/^orders_accepted_total \d+/m);
-    expect(metrics).toContain('http_request_duration_seconds_bucket');
+    expect(metrics).toMatch(/^ouro_api_orders_accepted_total \d+/m);
+    expect(metrics).toContain('ouro_api_http_request_duration_seconds_bucket{');
+    expect(metrics).toMatch(/^ouro_api_order_wait_seconds_count\{status="200"\} \d+/m);
+    expect(metrics).toMatch(/^ouro_api_produce_duration_seconds_count\{outcome="written"\} \d+/m);
     const openapi = (await get('/docs/json')).body as { openapi: string; paths: Record<string, unknown> };
     expect(openapi.openapi).toMatch(/^3\./);
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{id}']));
+  });
+
+  it('writes no ERROR line from a fresh start on: what kafkajs retries by itself (a coordinator not yet available or loading) is a warning', () => {
+    const errors = started.flatMap((app) =>
+      loggedLines(app)
+        .filter((line) => Number(line.level) >= 50)
+        .map((line) => `${app.name}: ${JSON.stringify(line)}`),
+    );
+    expect(errors).toEqual([]);
   });
 });

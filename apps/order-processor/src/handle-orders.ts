@@ -1,5 +1,5 @@
 import type { OrderCache } from '@ouro/cache';
-import { headers as headerNames, type OrderCreated, type OrderCreationRequested } from '@ouro/contracts';
+import type { OrderCreated, OrderCreationRequested } from '@ouro/contracts';
 import {
   advanceWatermarks,
   announcedBelow,
@@ -14,7 +14,6 @@ import {
 } from '@ouro/db';
 import { orderCreatedFrom, orderRuleViolation, totalCents } from '@ouro/domain';
 import type { BatchHandler, DeadLetter, InputMessage, Logger } from '@ouro/messaging';
-import type { IHeaders } from 'kafkajs';
 
 export interface OrderHandlerDeps {
   readonly db: Database;
@@ -24,6 +23,9 @@ export interface OrderHandlerDeps {
   readonly commandsTopic: string;
   readonly eventsTopic: string;
   readonly logger: Logger;
+  /** Called once per order announced, with the seconds from its acceptance to the commit that announced it. */
+  readonly fresh?: (seconds: number) => void;
+  readonly clock?: () => number;
 }
 
 type Command = InputMessage<OrderCreationRequested>;
@@ -81,17 +83,11 @@ function nextOffsets(commands: readonly Command[]): Map<number, bigint> {
   return next;
 }
 
-function traceHeaders(headers: IHeaders): IHeaders {
-  const carried: IHeaders = {};
-  for (const name of [headerNames.traceparent, headerNames.tracestate]) {
-    const value = headers[name];
-    if (value !== undefined) carried[name] = value;
-  }
-  return carried;
-}
-
 /**
- * One transaction's chunk (of one partition group, each partition's commands in order): one PostgreSQL statement, then the OrderCreated records to emit.
+ * One transaction's chunk (of one partition group, each partition's commands in order): one
+ * PostgreSQL statement, then the OrderCreated records to emit. Their trace context is the Kafka
+ * instrumentation's (each record's send span, in the chunk's trace, which links to each order's own
+ * trace), when tracing is on.
  * A command that breaks a domain rule is refused (and dead-lettered by the runtime), never stored.
  */
 export function handleOrders({
@@ -100,6 +96,8 @@ export function handleOrders({
   encodeCreated,
   commandsTopic,
   eventsTopic,
+  fresh,
+  clock = Date.now,
 }: OrderHandlerDeps): BatchHandler<OrderCreationRequested> {
   return async (received) => {
     const rejected: { message: Command; error: string }[] = [];
@@ -129,7 +127,7 @@ export function handleOrders({
       return shouldAnnounce(order, command, watermarks.get(command.partition)) ? [{ command, row: order.row }] : [];
     });
     const records = await Promise.all(
-      announce.map(async ({ command, row }) => ({
+      announce.map(async ({ row }) => ({
         topic: eventsTopic,
         key: row.id,
         value: await encodeCreated(
@@ -143,10 +141,10 @@ export function handleOrders({
             requestEventId: row.requestEventId,
           }),
         ),
-        headers: traceHeaders(command.headers),
       })),
     );
 
+    let measured = false;
     return {
       records,
       rejected,
@@ -154,6 +152,14 @@ export function handleOrders({
       // idempotent. The cache first: below a watermark every cache entry is settled, so a next
       // holder completing the bookkeeping from the watermark on (completeBookkeeping) settles all.
       afterCommit: async () => {
+        // Freshness is measured here, the first time this step runs: the transaction that announced
+        // these orders has committed (OrderCreated is visible), the cache is not updated yet. A retry
+        // of this step (Redis or PostgreSQL down) does not count them again.
+        if (fresh && !measured) {
+          measured = true;
+          const now = clock();
+          for (const { row } of announce) fresh((now - row.acceptedAt.getTime()) / 1000);
+        }
         await cache.markCommitted([...stored.values()].map(({ row }) => orderViewFrom(row)));
         await advanceWatermarks(db, commandsTopic, nextOffsets(received));
       },

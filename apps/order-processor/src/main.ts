@@ -4,8 +4,14 @@ import { loadProcessorConfig } from '@ouro/config';
 import { type OrderCreated, type OrderCreationRequested, readSchema, schemaFiles, subjectFor } from '@ouro/contracts';
 import { connectDatabase } from '@ouro/db';
 import { AvroSerde, createKafka, createRegistry } from '@ouro/messaging';
+import { tracingEnabled } from '@ouro/observability';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { combineObservers } from './observe/combine.js';
+import { startProcessorHttp } from './observe/http-server.js';
+import { ProcessorMetrics } from './observe/metrics.js';
+import { ProcessorReadiness } from './observe/readiness.js';
+import { tracingObserver } from './observe/tracing.js';
 import { createOrderProcessor } from './processor.js';
 
 const config = loadProcessorConfig();
@@ -19,6 +25,8 @@ const [commands, events] = await Promise.all([
 // One statement at a time per partition group, plus after-commit work and verification.
 const database = connectDatabase(config.databaseUrl, { max: config.partitionGroups + 2 });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+const metrics = new ProcessorMetrics();
+const readiness = new ProcessorReadiness({ stallAfterMs: config.stallAfterMs });
 const processor = createOrderProcessor({
   kafka: createKafka({ brokers: config.kafkaBrokers, clientId: config.clientId }),
   db: database.db,
@@ -35,7 +43,25 @@ const processor = createOrderProcessor({
   commandsTopic: config.commandsTopic,
   eventsTopic: config.eventsTopic,
   deadLetterTopic: config.deadLetterTopic,
+  observer: combineObservers(metrics, readiness, ...(tracingEnabled() ? [tracingObserver()] : [])),
+  fresh: (seconds) => metrics.fresh(seconds),
 });
+// Up before the group is joined: /live answers at once, /ready says 503 until this member consumes.
+const http = await startProcessorHttp({
+  host: config.httpHost,
+  port: config.httpPort,
+  registry: metrics.registry,
+  readiness: () => readiness.report(),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE')
+    logger.error(
+      { port: config.httpPort },
+      'PROCESSOR_HTTP_PORT is taken (another processor?): give each instance its own, or 0 for a free one',
+    );
+  else logger.error({ err: error }, 'cannot serve /metrics, /live and /ready');
+  process.exit(1);
+});
+logger.info({ url: http.url }, 'serving /metrics, /live and /ready');
 
 // The batch in hand finishes within a transaction's lifetime (the broker aborts it after that anyway).
 const shutdownGraceMs = config.transactionTimeoutMs + 5_000;
@@ -56,7 +82,7 @@ async function shutdown(signal: string): Promise<void> {
   }, shutdownGraceMs).unref();
   try {
     await processor.stop();
-    await database.close();
+    await Promise.all([database.close(), http.close()]);
     redis.disconnect();
     logger.info('stopped');
   } catch (error) {

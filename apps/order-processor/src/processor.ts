@@ -1,7 +1,7 @@
 import type { OrderCache } from '@ouro/cache';
 import type { OrderCreated, OrderCreationRequested } from '@ouro/contracts';
 import type { Database } from '@ouro/db';
-import { type AvroSerde, type Logger, TransactionalProcessor } from '@ouro/messaging';
+import { type AvroSerde, type Logger, type ProcessorObserver, TransactionalProcessor } from '@ouro/messaging';
 import type { Kafka } from 'kafkajs';
 import { completeBookkeeping, handleOrders, recordDeadLetters } from './handle-orders.js';
 
@@ -21,6 +21,10 @@ export interface OrderProcessorDeps {
   readonly commandsTopic: string;
   readonly eventsTopic: string;
   readonly deadLetterTopic: string;
+  /** Metrics, readiness and tracing hang off the runtime's events. */
+  readonly observer?: ProcessorObserver;
+  /** Seconds from an order's acceptance to the commit that announced it, per order (see handle-orders.ts). */
+  readonly fresh?: (seconds: number) => void;
 }
 
 /** The processor without its connections: tests build it on the real stack with their own topic and group. */
@@ -38,10 +42,12 @@ export function createOrderProcessor(deps: OrderProcessorDeps): TransactionalPro
       commandsTopic: deps.commandsTopic,
       eventsTopic: deps.eventsTopic,
       logger: deps.logger,
+      ...(deps.fresh ? { fresh: deps.fresh } : {}),
     }),
     onAssigned: completeBookkeeping(deps),
     deadLetters: { topic: deps.deadLetterTopic, record: recordDeadLetters(deps) },
     logger: deps.logger,
+    ...(deps.observer ? { observer: deps.observer } : {}),
     ...(deps.maxBatchSize === undefined ? {} : { maxBatchSize: deps.maxBatchSize }),
     ...(deps.partitionGroups === undefined ? {} : { partitionGroups: deps.partitionGroups }),
     ...(deps.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: deps.transactionTimeoutMs }),

@@ -39,6 +39,11 @@ export interface ProcessorConfig extends Connections, TopicConfig {
   readonly transactionTimeoutMs: number;
   /** How long the group waits for a silent member (a crashed one) before moving its partitions. */
   readonly sessionTimeoutMs: number;
+  /** Where /metrics, /live and /ready listen (containers set the host to 0.0.0.0; 0 picks a free port). */
+  readonly httpHost: string;
+  readonly httpPort: number;
+  /** A partition with messages waiting and no commit for this long makes the processor not ready. */
+  readonly stallAfterMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -78,6 +83,10 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
     transactionTimeoutMs: integer(env, 'PROCESSOR_TRANSACTION_TIMEOUT_MS', 30_000, { min: 1_000 }),
     // Kafka's default group.min.session.timeout.ms is 6 s.
     sessionTimeoutMs: integer(env, 'PROCESSOR_SESSION_TIMEOUT_MS', 30_000, { min: 6_000 }),
+    httpHost: text(env, 'PROCESSOR_HTTP_HOST', '127.0.0.1'),
+    httpPort: integer(env, 'PROCESSOR_HTTP_PORT', 9464, { min: 0, max: 65_535 }),
+    // Above a transaction's lifetime: a chunk that waits out a stuck transaction is not yet a stall.
+    stallAfterMs: integer(env, 'PROCESSOR_STALL_AFTER_MS', 60_000, { min: 1_000 }),
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
   });
 }

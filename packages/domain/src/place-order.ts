@@ -47,7 +47,9 @@ function shapeViolation({ customerId, currency, items }: PlaceOrder): OrderRejec
   for (const [field, text] of texts) {
     if (unstorable(text)) return invalid('text must not hold NUL characters or unpaired surrogates', field);
   }
-  if (customerId.length === 0 || customerId.length > orderLimits.customerIdMaxLength) {
+  // Characters are counted as JSON Schema counts them (code points, as PostgreSQL does), not in UTF-16 units.
+  const customerIdLength = [...customerId].length;
+  if (customerIdLength === 0 || customerIdLength > orderLimits.customerIdMaxLength) {
     return invalid(`customerId must have 1 to ${orderLimits.customerIdMaxLength} characters`, '/customerId');
   }
   if (items.length === 0 || items.length > orderLimits.maxItems)

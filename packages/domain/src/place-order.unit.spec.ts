@@ -41,6 +41,13 @@ describe('decidePlaceOrder', () => {
     expect(decidePlaceOrder({ ...command, customerId: 'café 😀' }, context).customerId).toBe('café 😀');
   });
 
+  it('counts a customerId in characters, as the request schema does: 128 characters beyond the basic plane are allowed, 129 are not', () => {
+    expect(decidePlaceOrder({ ...command, customerId: '😀'.repeat(128) }, context).customerId).toHaveLength(256);
+    expect(() => decidePlaceOrder({ ...command, customerId: '😀'.repeat(129) }, context)).toThrow(
+      expect.objectContaining({ code: 'invalid-order', field: '/customerId' }),
+    );
+  });
+
   it('rejects a currency ISO 4217 does not know, naming the field', () => {
     const when = () => decidePlaceOrder({ ...command, currency: 'XYZ' }, context);
 

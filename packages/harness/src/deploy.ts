@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import { uniqueName } from '@ouro/app-runner';
 import type { Connections } from '@ouro/config';
 import type { StackConfig } from '@ouro/infra';
 import { createKafka } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
-import { uniqueName } from '@ouro/testing';
 import { logLevel } from 'kafkajs';
 import { closeLinks, Deployment, type Links, linkedEnvironment, openLinks, type Topology } from './deployment.js';
 

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type RunningApp, startApp } from '@ouro/app-runner';
 import type { Connections } from '@ouro/config';
 import { KafkaLink, Link, type StackConfig } from '@ouro/infra';
-import { type RunningApp, startApp } from '@ouro/testing';
 
 export interface Topology {
   readonly apis: number;

@@ -1,7 +1,11 @@
+import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { IHeaders, Message, Producer, TopicMessages } from 'kafkajs';
 import { type Logger, silentLogger } from './logger.js';
 import { backoffDelay } from './processing/backoff.js';
 import { pause } from './processing/retry.js';
+
+const tracer = trace.getTracer('@ouro/messaging');
 
 export interface OutgoingRecord {
   readonly topic: string;
@@ -47,6 +51,8 @@ export interface RecordSender {
 
 interface Pending {
   readonly record: OutgoingRecord;
+  /** The record's own span, opened in its caller's context (a no-op while tracing is off). */
+  readonly span: Span;
   readonly deadline: number;
   /** Handed to a producer at least once: a failure now means the outcome is unknown. */
   sent: boolean;
@@ -100,8 +106,22 @@ export class BatchingProducer implements RecordSender {
   }
 
   send(record: OutgoingRecord, { deadline }: SendOptions): Promise<void> {
+    const span = tracer.startSpan(`send ${record.topic}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'send',
+        'messaging.destination.name': record.topic,
+        ...(record.key === null ? {} : { 'messaging.kafka.message.key': record.key }),
+      },
+    });
+    // The record carries its own trace context: what a consumer links to is this caller's trace.
+    const headers: IHeaders = { ...record.headers };
+    propagation.inject(trace.setSpan(context.active(), span), headers);
+    const traced = { ...record, headers };
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, deadline, sent: false, answered: false, resolve, reject });
+      this.queue.push({ record: traced, span, deadline, sent: false, answered: false, resolve, reject });
       this.watchDeadlines();
       this.flush();
     });
@@ -154,6 +174,11 @@ export class BatchingProducer implements RecordSender {
   private answer(pending: Pending, error?: Error): void {
     if (pending.answered) return;
     pending.answered = true;
+    if (error) {
+      pending.span.setAttribute('error.type', error.name);
+      pending.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    }
+    pending.span.end();
     if (error) pending.reject(error);
     else pending.resolve();
   }
@@ -187,13 +212,22 @@ export class BatchingProducer implements RecordSender {
         continue;
       }
       // Only records whose callers still wait: one answered `NotSent` must never be written.
-      for (const pending of waiting) pending.sent = true;
+      for (const pending of waiting) {
+        pending.sent = true;
+        pending.span.setAttribute('messaging.batch.message_count', waiting.length);
+        pending.span.addEvent('sent', { attempt });
+      }
       try {
-        await producer.sendBatch({
-          acks: -1,
-          timeout: this.options.ackTimeoutMs ?? 5_000,
-          topicMessages: toTopicMessages(waiting.map(({ record }) => record)),
-        });
+        // The Kafka instrumentation would open every record's span in this one context (that of
+        // whichever caller's record started the flush) and write it over each record's own context:
+        // the batch goes without it; each record's span above stands for its send.
+        await context.with(suppressTracing(context.active()), () =>
+          producer.sendBatch({
+            acks: -1,
+            timeout: this.options.ackTimeoutMs ?? 5_000,
+            topicMessages: toTopicMessages(waiting.map(({ record }) => record)),
+          }),
+        );
         for (const pending of waiting) this.answer(pending);
         return;
       } catch (error) {

@@ -237,9 +237,11 @@ describe('TransactionalProcessor observer', () => {
     const traced: string[] = [];
     const observer: ProcessorObserver = {
       joined: (partitions) => events.push(`joined ${partitions.join(',')}`),
-      verified: (partition, offset) => events.push(`verified ${partition} at ${offset}`),
-      committed: ({ partition, messages, records, deadLetters }) =>
-        events.push(`committed ${partition}: ${messages} consumed, ${records} written, ${deadLetters.length} dead-lettered`),
+      verified: (group, positions) => events.push(`verified group ${group}: ${[...positions].map(([p, o]) => `${p} at ${o}`).join(', ')}`),
+      committed: ({ group, parts, records }) =>
+        events.push(
+          `committed group ${group}: ${parts.map(({ partition, messages, deadLetters }) => `${partition} ${messages} consumed, ${deadLetters.length} dead-lettered`).join('; ')}; ${records} written`,
+        ),
       left: () => events.push('left'),
       around: async (chunk, run) => {
         traced.push(chunk.messages.map((message) => message.key).join(','));
@@ -252,7 +254,7 @@ describe('TransactionalProcessor observer', () => {
     await until(async () => (await runtime.written()).includes('one'));
     await cleanups.pop()?.();
 
-    expect(events).toEqual(['joined 0', 'verified 0 at 0', 'committed 0: 1 consumed, 1 written, 0 dead-lettered', 'left']);
+    expect(events).toEqual(['joined 0', 'verified group 0: 0 at 0', 'committed group 0: 0 1 consumed, 0 dead-lettered; 1 written', 'left']);
     expect(traced).toEqual(['one']);
   });
 });

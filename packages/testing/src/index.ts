@@ -1,18 +1,19 @@
+// Running the apps and naming deployments live in @ouro/app-runner (chaos and bench use them too).
 export {
   type AppName,
   appIsReady,
   type LogLine,
   listening,
+  type ReadyWhen,
   type RunningApp,
   type StartOptions,
   startApp,
   startCommand,
   startScript,
-} from './app-process.js';
+  uniqueName,
+} from '@ouro/app-runner';
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { type LoggedLine, loggedLines, waitForLog } from './logs.js';
 export { createOutboxTable, insertOutboxRows, type OutboxRow } from './outbox-table.js';
-export { sourceVersion } from './source-version.js';
 export { stackEnv } from './stack-env.js';
-export { uniqueName } from './unique-name.js';

@@ -1,4 +1,4 @@
-import type { RunningApp } from './app-process.js';
+import type { RunningApp } from '@ouro/app-runner';
 import { eventually } from './eventually.js';
 
 /** One pino line as an app wrote it: `msg` plus whatever fields it logged. */

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import { startApp } from '@ouro/app-runner';
 import { kafkaSender } from '@ouro/baselines';
 import { loadConnections } from '@ouro/config';
-import { createKafka } from '@ouro/messaging';
+import { createKafka, waitForGroupToCatchUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
-import { startApp, waitForGroupToCatchUp } from '@ouro/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { peakRssMb } from '../processes.js';
 

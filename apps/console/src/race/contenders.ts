@@ -1,3 +1,4 @@
+import { listening, type RunningApp, startScript, uniqueName } from '@ouro/app-runner';
 import { type BaselineName, baselineServers, storedOrderIds } from '@ouro/baselines';
 import type { Connections } from '@ouro/config';
 import { deploy, type Links, linkedEnvironment, pauseProcess, signal } from '@ouro/harness';
@@ -5,7 +6,6 @@ import type { StackConfig } from '@ouro/infra';
 import { hasCaughtUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import { type AcceptedEntry, reconcile } from '@ouro/reconciler';
-import { listening, type RunningApp, startScript, uniqueName } from '@ouro/testing';
 import type pg from 'pg';
 import type { Writer } from '../fault-catalog.js';
 import { ouroWriter } from '../ouro-writer.js';

@@ -72,14 +72,36 @@ export function sendProblem(problem: HttpProblem, request: FastifyRequest, reply
     });
 }
 
-/** One mapper from every error to RFC 9457 problem+json. */
+const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/** The methods this path answers (by the routes registered), for a 405's `Allow`. */
+function allowedMethods(app: FastifyInstance, url: string): string[] {
+  const path = url.split('?')[0] ?? url;
+  return methods.filter((method) => app.findRoute({ method, url: path }) !== null);
+}
+
+/** No route answers this request: 405 with `Allow` when its path is known under other methods, else 404. */
+function unrouted(app: FastifyInstance, request: FastifyRequest): HttpProblem {
+  const allowed = allowedMethods(app, request.url);
+  return allowed.length > 0
+    ? new HttpProblem(
+        405,
+        'method-not-allowed',
+        'Method not allowed',
+        `${request.method} is not answered on this path`,
+        {},
+        { allow: allowed.join(', ') },
+      )
+    : new HttpProblem(404, 'route-not-found', 'Not found', `no route ${request.method} ${request.url}`);
+}
+
+/** One mapper from every error to RFC 9457 problem+json; a known path asked with another method is 405, with `Allow`. */
 export const problemDetails = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error);
+    // Fastify checks a body method's Content-Type (QUERY, say) before it finds no route for it.
+    const problem = request.is404 ? unrouted(app, request) : toProblem(error);
     if (problem.status >= 500) request.log.error({ err: error }, problem.title);
     return sendProblem(problem, request, reply);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(new HttpProblem(404, 'route-not-found', 'Not found', `no route ${request.method} ${request.url}`), request, reply),
-  );
+  app.setNotFoundHandler((request, reply) => sendProblem(unrouted(app, request), request, reply));
 });

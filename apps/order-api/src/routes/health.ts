@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Health, problemResponse, Ready } from '@ouro/contracts/http';
+import type { ReadinessCheck } from '../plugins/readiness.js';
 import { DependencyUnavailable } from '../problems.js';
 
-export type ReadinessChecks = Readonly<Record<string, () => Promise<unknown>>>;
+type State = 'up' | 'down';
 
-const Checks = Type.Record(Type.String(), Type.Union([Type.Literal('up'), Type.Literal('down')]));
-
-/** Runs every check at once, each bounded, and names the ones that failed. */
-async function probe(checks: ReadinessChecks, timeoutMs: number): Promise<Record<string, 'up' | 'down'>> {
+/** Runs every check at once, each bounded. */
+async function probe(checks: ReadonlyMap<string, ReadinessCheck>, timeoutMs: number): Promise<Record<string, State>> {
   const entries = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => {
+    [...checks].map(async ([name, { check }]) => {
       const ok = await Promise.race([
         check().then(
           () => true,
@@ -23,25 +22,58 @@ async function probe(checks: ReadinessChecks, timeoutMs: number): Promise<Record
   return Object.fromEntries(entries);
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessChecks }> = async (app, { checks }) => {
-  app.get('/health', { schema: { summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }));
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/health',
+    {
+      schema: {
+        operationId: 'liveness',
+        summary: 'Liveness: the process answers',
+        tags: ['health'],
+        response: {
+          200: { description: 'The process answers', content: { 'application/json': { schema: Health } } },
+          503: problemResponse('This instance is shutting down', ['shutting-down'], { retryAfter: true }),
+        },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
 
   app.get(
     '/ready',
     {
       schema: {
-        summary: 'Readiness: Kafka, registry, Redis and PostgreSQL reachable',
-        response: { 200: Type.Object({ status: Type.Literal('ready'), checks: Checks }) },
+        operationId: 'readiness',
+        summary: 'Readiness: can this instance accept orders?',
+        description:
+          'Ready while Kafka is reachable: an order needs nothing else (the schema id is cached at start). Redis (needed for ' +
+          'an Idempotency-Key), PostgreSQL (reads of orders not in the cache) and the registry are reported; one down makes ' +
+          'the instance `degraded`, still ready. Kafka down: 503.',
+        tags: ['health'],
+        response: {
+          200: {
+            description: 'Ready (Kafka reachable); `degraded` names what else is down',
+            content: { 'application/json': { schema: Ready } },
+          },
+          503: problemResponse(
+            'Kafka cannot be reached (this instance cannot accept orders), or it is shutting down',
+            ['dependency-unavailable', 'shutting-down'],
+            { retryAfter: true },
+          ),
+        },
       },
     },
     async () => {
+      const checks = app.readiness.checks;
       const results = await probe(checks, 2_000);
       const down = Object.entries(results).filter(([, state]) => state === 'down');
-      if (down.length > 0)
-        throw new DependencyUnavailable(down.map(([name]) => name).join(','), `not reachable: ${down.map(([name]) => name).join(', ')}`, 5);
-      return { status: 'ready' as const, checks: results };
+      const requiredDown = down.filter(([name]) => checks.get(name)?.required);
+      if (requiredDown.length > 0) {
+        const names = requiredDown.map(([name]) => name);
+        throw new DependencyUnavailable(names.join(','), `not reachable: ${names.join(', ')}`, 5);
+      }
+      const degraded = Object.fromEntries(down.map(([name]) => [name, checks.get(name)?.whileDown ?? 'down']));
+      return { status: down.length > 0 ? ('degraded' as const) : ('ready' as const), checks: results, degraded };
     },
   );
 };

@@ -77,6 +77,7 @@ API_PORT: {{ .Values.endpoints.api.port | quote }}
 API_PRODUCE_TIMEOUT_MS: {{ .Values.api.produceTimeoutMs | quote }}
 API_MAX_WAIT_MS: {{ .Values.api.maxWaitMs | quote }}
 API_REQUEST_LOGGING: {{ .Values.api.requestLogging | quote }}
+PROCESSOR_HTTP_HOST: "0.0.0.0"
 PROCESSOR_HTTP_PORT: {{ .Values.endpoints.processor.port | quote }}
 PROCESSOR_GROUP_ID: {{ .Values.processor.groupId | quote }}
 PROCESSOR_TRANSACTIONAL_ID_PREFIX: {{ .Values.processor.transactionalIdPrefix | quote }}

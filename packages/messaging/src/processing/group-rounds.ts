@@ -143,7 +143,7 @@ export class GroupRounds {
     control: BatchControl,
   ): Promise<boolean> {
     const { task, logger, observer } = this.options;
-    for (const partition of partitionsOf(messages)) observer?.failed?.({ partition, kind, attempt });
+    observer?.failed?.({ group: task.group, partitions: partitionsOf(messages), kind, attempt });
     logger.warn(
       { err: error, group: task.group, kind, attempt, size: messages.length },
       kind === 'fenced'
@@ -170,11 +170,12 @@ export class GroupRounds {
     round: { began: number; submissions: readonly Submission[] },
   ): Promise<void> {
     const run = () => this.transact(messages, exhausted, control, round);
-    const { observer } = this.options;
+    const { observer, task } = this.options;
     if (!observer?.around) return run();
     return observer.around(
       {
         topic: this.options.topic,
+        group: task.group,
         messages: messages.map(({ partition, message }) => ({
           partition,
           offset: message.offset,
@@ -197,7 +198,7 @@ export class GroupRounds {
       if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
       if (!task.verified) {
         const positions = await task.verify();
-        for (const [partition, offset] of positions) observer?.verified?.(partition, offset);
+        observer?.verified?.(task.group, positions);
         for (const step of this.options.onVerified?.(positions) ?? []) this.afterCommit.add(step);
       }
       const pending = messages.filter(({ partition, message }) => BigInt(message.offset) >= (task.position(partition) ?? 0n));
@@ -222,17 +223,17 @@ export class GroupRounds {
         });
         return next;
       });
-      const durationMs = Date.now() - round.began;
-      for (const [partition] of next) {
-        observer?.committed?.({
+      observer?.committed?.({
+        group: task.group,
+        parts: [...next.keys()].map((partition) => ({
           partition,
           messages: pending.filter((entry) => entry.partition === partition).length,
-          records: outgoing.length,
           deadLetters: outputs.letters.filter((letter) => letter.partition === partition).map(({ reason }) => reason),
-          durationMs,
-          lag: round.submissions.find((submission) => submission.partition === partition)?.lag ?? 0,
-        });
-      }
+          lag: round.submissions.findLast((submission) => submission.partition === partition)?.lag ?? 0,
+        })),
+        records: outgoing.length,
+        durationMs: Date.now() - round.began,
+      });
       if (outputs.letters.length > 0) {
         this.options.logger.warn(
           {
@@ -253,7 +254,7 @@ export class GroupRounds {
         this.afterCommit.add(async () => {
           for (const step of outputs.afterCommit) await step();
         }, pending.length);
-        for (const [partition] of next) observer?.queued?.(partition, this.afterCommit.size);
+        observer?.queued?.(task.group, this.afterCommit.size);
       }
     } catch (error) {
       await task.discard();

@@ -5,6 +5,7 @@ import { silentLogger } from '../logger.js';
 import type { Exhausted } from './chunk-policy.js';
 import { GroupRounds, type Outputs, type PartitionMessage } from './group-rounds.js';
 import type { GroupTask } from './group-task.js';
+import type { ProcessorObserver } from './observer.js';
 
 /** What one committed transaction carried. */
 interface Committed {
@@ -17,7 +18,7 @@ interface Committed {
  * carried, and fails the commits it is told to fail.
  */
 class FakeTask {
-  readonly group = 0;
+  readonly group: number = 0;
   positions: Map<number, bigint> | undefined;
   committed: Committed[] = [];
   verifications = 0;
@@ -83,7 +84,11 @@ const message = (offset: number): KafkaMessage =>
 
 const running = { running: () => true, heartbeat: async () => {} };
 
-function rounds(task: FakeTask, outputs: (messages: readonly PartitionMessage[], exhausted: Exhausted | undefined) => Promise<Outputs>) {
+function rounds(
+  task: FakeTask,
+  outputs: (messages: readonly PartitionMessage[], exhausted: Exhausted | undefined) => Promise<Outputs>,
+  observer?: ProcessorObserver,
+) {
   return new GroupRounds({
     task: task as unknown as GroupTask,
     groupId: 'group',
@@ -96,7 +101,7 @@ function rounds(task: FakeTask, outputs: (messages: readonly PartitionMessage[],
     maxQueuedAfterCommit: 1_000,
     stopSignal: new AbortController().signal,
     logger: silentLogger,
-    observer: undefined,
+    observer,
   });
 }
 
@@ -178,5 +183,42 @@ describe('GroupRounds', () => {
 
     expect(await group.submit(0, [message(0)], { running: () => false, heartbeat: async () => {} }, 0)).toBe(false);
     expect(task.committed).toEqual([]);
+  });
+
+  it('reports each transaction once to the observer, with its group and its part of each partition; a failed attempt once, naming its partitions', async () => {
+    // given a group whose first commit fails, watched by an observer
+    const task = Object.assign(new FakeTask(), { group: 2, failNextCommits: 1 });
+    const heard: unknown[] = [];
+    const group = rounds(task, echo, {
+      verified: (group, positions) => heard.push(['verified', group, [...positions]]),
+      failed: ({ group, partitions, kind, attempt }) => heard.push(['failed', group, partitions, kind, attempt]),
+      committed: ({ group, parts, records }) => heard.push(['committed', group, parts, records]),
+      around: (chunk, run) => {
+        heard.push(['attempt', chunk.group, chunk.messages.map(({ partition, offset }) => `${partition}/${offset}`)]);
+        return run();
+      },
+    });
+
+    // when chunks of two of its partitions are handed in together
+    const handed = [group.submit(2, [message(0), message(1)], running, 7), group.submit(5, [message(4)], running, 0)];
+    expect(await Promise.all(handed)).toEqual([true, true]);
+
+    // then every attempt spans both partitions, and the one transaction that committed is heard once
+    expect(heard).toEqual([
+      ['attempt', 2, ['2/0', '2/1', '5/4']],
+      ['verified', 2, []],
+      ['failed', 2, [2, 5], 'transient', 1],
+      ['attempt', 2, ['2/0', '2/1', '5/4']],
+      ['verified', 2, []],
+      [
+        'committed',
+        2,
+        [
+          { partition: 2, messages: 2, deadLetters: [], lag: 7 },
+          { partition: 5, messages: 1, deadLetters: [], lag: 0 },
+        ],
+        3,
+      ],
+    ]);
   });
 });

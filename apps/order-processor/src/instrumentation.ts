@@ -1,0 +1,6 @@
+// Loaded with `node --import` before main.ts: tracing must hook kafkajs, pg, ioredis and pino before they are imported.
+import { startTracing } from '@ouro/observability/tracing';
+
+const tracing = await startTracing({ serviceName: 'order-processor' });
+// Spans still buffered are exported once the app has closed everything and the event loop empties.
+if (tracing) process.once('beforeExit', () => void tracing.shutdown());
