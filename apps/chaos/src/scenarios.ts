@@ -1,4 +1,3 @@
-import type { Topology } from './deployment.js';
 import {
   addProcessor,
   crashAndRestart,
@@ -8,14 +7,15 @@ import {
   crashProcessor,
   degradeLink,
   type Fault,
+  type LoadShape,
   loseKafkaReplies,
   pauseApi,
   pauseNode,
   removeProcessor,
   restart,
+  type Topology,
   zombieProcessor,
-} from './faults.js';
-import type { LoadShape } from './load.js';
+} from '@ouro/harness';
 
 export interface FaultStep {
   /** When, as a fraction of the load's duration. */

@@ -2,7 +2,8 @@ import type { OrderCreated } from '@ouro/contracts';
 import type { OrderRow } from '@ouro/db';
 import { orderCreatedFrom } from '@ouro/domain';
 import type { AcceptedEntry } from './accepted-file.js';
-import { type CheckName, type CheckResult, checkNames, type Finding, type ReconcileReport, severities } from './report.js';
+import { checkResult, duplicatedAnnouncements, ghostAnnouncements, groupBy, positions } from './delivery.js';
+import { checkNames, type Finding, type ReconcileReport } from './report.js';
 import {
   at,
   type CommandRecord,
@@ -44,18 +45,6 @@ interface Index {
   readonly ambiguousKeys: ReadonlySet<string>;
 }
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
-}
-
 function indexSnapshot(snapshot: Snapshot, options: CheckOptions): Index {
   const commands = groupBy(snapshot.commands, orderIdOf);
   const file = options.accepted;
@@ -76,8 +65,6 @@ function indexSnapshot(snapshot: Snapshot, options: CheckOptions): Index {
     ambiguousKeys: new Set((file ?? []).filter((entry) => entry.ambiguous).map((entry) => entry.key)),
   };
 }
-
-const positions = (records: readonly { partition: number; offset: number }[]) => records.map(at).join(', ');
 
 function lost({ mustSettle, rows, failures, commands, accepted, options, snapshot }: Index): Finding[] {
   return mustSettle.flatMap((orderId) => {
@@ -103,9 +90,7 @@ function deadLettered({ mustSettle, rows, failures, deadLetters }: Index): Findi
 }
 
 function duplicated({ events }: Index): Finding[] {
-  return [...events].flatMap(([orderId, records]) =>
-    records.length > 1 ? [{ orderId, detail: `${records.length} OrderCreated at ${positions(records)}` }] : [],
-  );
+  return duplicatedAnnouncements(events, 'OrderCreated');
 }
 
 function unannounced({ mustSettle, rows, events }: Index): Finding[] {
@@ -117,9 +102,7 @@ function unannounced({ mustSettle, rows, events }: Index): Finding[] {
 }
 
 function ghost({ events, rows }: Index): Finding[] {
-  return [...events].flatMap(([orderId, records]) =>
-    rows.has(orderId) ? [] : [{ orderId, detail: `OrderCreated at ${positions(records)}, no row in orders` }],
-  );
+  return ghostAnnouncements(events, rows, 'OrderCreated', 'orders');
 }
 
 const sourceOf = (row: OrderRow) => ({ partition: row.sourcePartition, offset: row.sourceOffset });
@@ -286,16 +269,6 @@ function disagreement({ snapshot }: Index): Finding[] {
   });
 }
 
-function result(name: CheckName, findings: readonly Finding[], applies = true): CheckResult {
-  return {
-    name,
-    severity: severities[name],
-    applies,
-    orderIds: [...new Set(findings.map((finding) => finding.orderId))].sort(),
-    findings,
-  };
-}
-
 /** Checks one deployment's snapshot against the invariants. Pure: the same inputs, the same report. */
 export function checkSnapshot(snapshot: Snapshot, options: CheckOptions): ReconcileReport {
   const index = indexSnapshot(snapshot, options);
@@ -304,19 +277,19 @@ export function checkSnapshot(snapshot: Snapshot, options: CheckOptions): Reconc
   const cache = cacheChecks(index);
   const samePartitionCount = snapshot.partitions.commands === snapshot.partitions.events;
   const checks: ReconcileReport['checks'] = {
-    lost: result('lost', lost(index)),
-    'dead-lettered': result('dead-lettered', deadLettered(index)),
-    duplicated: result('duplicated', duplicated(index)),
-    unannounced: result('unannounced', unannounced(index)),
-    ghost: result('ghost', ghost(index)),
-    unaccepted: result('unaccepted', requests.unaccepted, inFile),
-    tolerated: result('tolerated', requests.tolerated, inFile),
-    mismatch: result('mismatch', mismatch(index)),
-    'out-of-order': result('out-of-order', outOfOrder(index)),
-    misrouted: result('misrouted', samePartitionCount ? misrouted(index) : [], samePartitionCount),
-    'stale-pending': result('stale-pending', cache.stalePending),
-    phantom: result('phantom', cache.phantom),
-    disagreement: result('disagreement', disagreement(index), snapshot.audit !== undefined),
+    lost: checkResult('lost', lost(index)),
+    'dead-lettered': checkResult('dead-lettered', deadLettered(index)),
+    duplicated: checkResult('duplicated', duplicated(index)),
+    unannounced: checkResult('unannounced', unannounced(index)),
+    ghost: checkResult('ghost', ghost(index)),
+    unaccepted: checkResult('unaccepted', requests.unaccepted, inFile),
+    tolerated: checkResult('tolerated', requests.tolerated, inFile),
+    mismatch: checkResult('mismatch', mismatch(index)),
+    'out-of-order': checkResult('out-of-order', outOfOrder(index)),
+    misrouted: checkResult('misrouted', samePartitionCount ? misrouted(index) : [], samePartitionCount),
+    'stale-pending': checkResult('stale-pending', cache.stalePending),
+    phantom: checkResult('phantom', cache.phantom),
+    disagreement: checkResult('disagreement', disagreement(index), snapshot.audit !== undefined),
   };
   const violations = checkNames.filter((name) => checks[name].severity === 'violation' && checks[name].findings.length > 0);
   const entries = options.accepted ?? [];

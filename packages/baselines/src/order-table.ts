@@ -18,3 +18,9 @@ export async function insertOrder(client: pg.Pool | pg.PoolClient, table: string
     order.acceptedAt,
   ]);
 }
+
+/** Every order id a baseline's table holds: what it stored, for the reconciler's delivery checks. */
+export async function storedOrderIds(pool: pg.Pool, table: string): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(`select id from ${table}`);
+  return rows.map((row) => row.id);
+}

@@ -98,8 +98,8 @@ export const zombieProcessor =
 
 /** A stack service crashed (SIGKILL; PostgreSQL in immediate mode) and started again `downMs` later. */
 export const crashAndRestart =
-  (target: FaultTarget, downMs: number): Fault =>
-  async ({ stack, injected, healed }) => {
+  (target: FaultTarget, downMs: number) =>
+  async ({ stack, injected, healed }: Pick<FaultContext, 'stack' | 'injected' | 'healed'>): Promise<void> => {
     await crashService(stack, target);
     injected(`crash ${target}`);
     await sleep(downMs);
@@ -147,8 +147,8 @@ const describeState = (state: LinkState) =>
  * of step with their peers afterwards, as after a real outage: they are reset on healing.
  */
 export const degradeLink =
-  (link: LinkName, state: LinkState, ms: number): Fault =>
-  async ({ links, injected, healed }) => {
+  (link: LinkName, state: LinkState, ms: number) =>
+  async ({ links, injected, healed }: Pick<FaultContext, 'links' | 'injected' | 'healed'>): Promise<void> => {
     const name = `${link} link ${describeState(state)} ${ms / 1000} s`;
     const target = links[link];
     target.set(state);
