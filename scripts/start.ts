@@ -1,5 +1,5 @@
-// `npm start`: the stack (reused when up), then every app in the foreground; Ctrl-C stops the apps.
-import { type ChildProcess, spawn } from 'node:child_process';
+// `npm start`: the stack (reused when up), then every app and the console in the foreground; Ctrl-C stops them.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,8 +25,9 @@ function readable(line: string): string {
   }
 }
 
-/** Apps in start order; each runs `src/main.ts` when it exists. */
-const appNames = ['order-processor', 'order-api'];
+/** Apps in start order; each runs `src/main.ts` when it exists. The console runs deployments of its own beside them. */
+const appNames = ['order-processor', 'order-api', 'console'];
+const consolePort = Number(process.env.CONSOLE_PORT ?? 3100);
 
 function startApp(name: string): ChildProcess {
   // In-process TypeScript (`--import tsx`): a signal sent to the app reaches the app, not a wrapper.
@@ -47,6 +48,13 @@ function startApp(name: string): ChildProcess {
 const config = loadStackConfig();
 await phase('stack', () => stackUp(config)).catch(exitWith);
 await phase('prepare', () => provision(console.log)).catch(exitWith);
+await phase('console front end', async () => {
+  const build = spawnSync(process.execPath, [join(root, 'apps/console/node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: join(root, 'apps/console'),
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error(`the console's front end did not build (exit ${build.status})`);
+}).catch(exitWith);
 
 const apps = appNames.filter((name) => existsSync(join(root, 'apps', name, 'src/main.ts')));
 if (apps.length === 0) {
@@ -55,6 +63,9 @@ if (apps.length === 0) {
 }
 
 const children = apps.map((name) => ({ name, process: startApp(name) }));
+if (apps.includes('console')) {
+  console.log(bold(`\nThe console: http://127.0.0.1:${consolePort}/ (it starts an order-api and an order-processor of its own)\n`));
+}
 let stopping = false;
 const exits = children.map(
   ({ name, process: child }) =>

@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listening, type RunningApp, sourceVersion, startApp, startScript } from '@ouro/app-runner';
+import { baselineServers } from '@ouro/baselines';
 import { loadConnections } from '@ouro/config';
 import { loadStackConfig, stackUp } from '@ouro/infra';
 import { waitForGroupToCatchUp } from '@ouro/messaging';
@@ -67,25 +68,15 @@ const profileDir = join(root, '.stack/profiles', stamp);
 say('starting order-api, order-processor and the baselines');
 const quiet = { API_REQUEST_LOGGING: 'false' };
 const servers: Record<string, RunningApp> = {
-  'bare Fastify': await startScript('bare', join(import.meta.dirname, 'servers/bare-fastify.ts'), {}, listening),
+  'bare Fastify': await startScript('bare', baselineServers['bare-fastify'], {}, listening),
   'Ouro order-api alone': await startApp(
     'order-api',
     { ...ouroAlone.env, ...quiet },
     { bundle: true, ...(values.profile ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) },
   ),
   'Ouro order-api + processor': await startApp('order-api', { ...ouro.env, ...quiet }, { bundle: true }),
-  'naive dual write': await startScript(
-    'dual-write',
-    join(import.meta.dirname, 'servers/dual-write.ts'),
-    { BENCH_TOPIC: dual.commandsTopic },
-    listening,
-  ),
-  'polling outbox': await startScript(
-    'outbox',
-    join(import.meta.dirname, 'servers/polling-outbox.ts'),
-    { BENCH_TOPIC: outbox.commandsTopic },
-    listening,
-  ),
+  'naive dual write': await startScript('dual-write', baselineServers['dual-write'], { BENCH_TOPIC: dual.commandsTopic }, listening),
+  'polling outbox': await startScript('outbox', baselineServers['polling-outbox'], { BENCH_TOPIC: outbox.commandsTopic }, listening),
 };
 const processor = await startApp('order-processor', ouro.env, { bundle: true });
 const admin = (await import('@ouro/messaging')).createKafka({ brokers: connections.kafkaBrokers, clientId: 'bench' }).admin();

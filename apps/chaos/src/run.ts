@@ -1,18 +1,13 @@
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { uniqueName } from '@ouro/app-runner';
 import type { Connections } from '@ouro/config';
+import { deploy, type FaultContext, type Links, LoadGenerator, type LoadShape, type Refusal, type Topology } from '@ouro/harness';
 import type { StackConfig } from '@ouro/infra';
-import { createKafka, hasCaughtUp } from '@ouro/messaging';
-import { type Namespace, provisionNamespace } from '@ouro/provisioning';
+import { hasCaughtUp } from '@ouro/messaging';
+import type { Namespace } from '@ouro/provisioning';
 import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/reconciler';
 import type { Admin } from 'kafkajs';
-import { logLevel } from 'kafkajs';
 import { auditReader } from './audit.js';
-import { closeLinks, Deployment, type Links, linkedEnvironment, openLinks, type Topology } from './deployment.js';
-import type { FaultContext } from './faults.js';
 import { groupBacklog, type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
-import { LoadGenerator, type LoadShape, type Refusal } from './load.js';
 import type { Progress } from './progress.js';
 import type { Scenario } from './scenarios.js';
 import { type FaultHooks, runUnderFaults } from './under-faults.js';
@@ -77,37 +72,6 @@ export function livenessFailures(recoveries: readonly Recovery[]): string[] {
     ...(acceptedAfterMs === null ? [`${fault}: an order-api did not accept again in time`] : []),
     ...(caughtUpAfterMs === null ? [`${fault}: the processors did not catch up in time`] : []),
   ]);
-}
-
-/** A deployment of its own (topics, group, links, apps) on the running stack, and everything needed to fault it. */
-export async function deploy(name: string, topology: Topology, options: Pick<RunOptions, 'connections' | 'stack' | 'logDir'>) {
-  const namespace = await provisionNamespace(uniqueName(`chaos-${name}`), { partitions: 6, connections: options.connections });
-  const links = await openLinks(options.stack, options.connections);
-  const deployment = new Deployment(
-    {
-      ...namespace.env,
-      ...linkedEnvironment(links, options.connections),
-      // A crashed or frozen member's partitions move after 6 s (Kafka's minimum), not 30.
-      PROCESSOR_SESSION_TIMEOUT_MS: '6000',
-      PROCESSOR_TRANSACTION_TIMEOUT_MS: '10000',
-      API_REQUEST_LOGGING: 'false',
-    },
-    options.logDir ? join(options.logDir, name) : undefined,
-  );
-  // The checker's own client asks while brokers are down: its failures are answers ("not yet"), not news.
-  const admin = createKafka({ brokers: options.connections.kafkaBrokers, clientId: 'ouro-chaos', logLevel: logLevel.NOTHING }).admin();
-  await Promise.all([deployment.start(topology), admin.connect()]);
-  return {
-    namespace,
-    links,
-    deployment,
-    admin,
-    close: async () => {
-      await deployment.stop();
-      await closeLinks(links);
-      await admin.disconnect();
-    },
-  };
 }
 
 /** Waits until the group has consumed everything and the reconciler agrees, up to `timeoutMs` after `since`. */

@@ -1,5 +1,3 @@
-import { type CdcScenario, cdcScenarios } from './cdc/scenarios.js';
-import type { Topology } from './deployment.js';
 import {
   addProcessor,
   crashAndRestart,
@@ -9,14 +7,16 @@ import {
   crashProcessor,
   degradeLink,
   type Fault,
+  type LoadShape,
   loseKafkaReplies,
   pauseApi,
   pauseNode,
   removeProcessor,
   restart,
+  type Topology,
   zombieProcessor,
-} from './faults.js';
-import type { LoadShape } from './load.js';
+} from '@ouro/harness';
+import { type CdcScenario, cdcScenarios } from './cdc/scenarios.js';
 
 export interface FaultStep {
   /** When, as a fraction of the load's duration. */

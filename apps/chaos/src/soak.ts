@@ -1,26 +1,28 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connections } from '@ouro/config';
-import type { StackConfig } from '@ouro/infra';
-import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/reconciler';
-import { auditReader } from './audit.js';
-import type { Links } from './deployment.js';
 import {
   addProcessor,
   crashAndRestart,
   crashApi,
   crashProcessor,
   degradeLink,
+  deploy,
   type Fault,
   type FaultContext,
+  type Links,
+  LoadGenerator,
   loseKafkaReplies,
   pauseApi,
+  type Refusal,
   removeProcessor,
   zombieProcessor,
-} from './faults.js';
+} from '@ouro/harness';
+import type { StackConfig } from '@ouro/infra';
+import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/reconciler';
+import { auditReader } from './audit.js';
 import { defaultBounds, groupBacklog, type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
-import { LoadGenerator, type Refusal } from './load.js';
 import type { Progress } from './progress.js';
-import { converge, deploy, livenessFailures } from './run.js';
+import { converge, livenessFailures } from './run.js';
 
 export interface SoakOptions {
   readonly durationMs: number;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoadGenerator, Refusal } from '@ouro/harness';
 import type { AcceptedEntry } from '@ouro/reconciler';
 import type { LivenessMonitor } from './liveness.js';
-import type { LoadGenerator, Refusal } from './load.js';
 import type { Progress } from './progress.js';
 
 /**

@@ -2,7 +2,8 @@ import type { OrderCreated } from '@ouro/contracts';
 import type { OrderRow } from '@ouro/db';
 import { orderCreatedFrom } from '@ouro/domain';
 import type { AcceptedEntry } from './accepted-file.js';
-import { disagreementOf, groupBy, positions, result } from './findings.js';
+import { checkResult, duplicatedAnnouncements, ghostAnnouncements, groupBy, positions } from './delivery.js';
+import { disagreementOf } from './findings.js';
 import { checkNames, type Finding, type ReconcileReport } from './report.js';
 import {
   at,
@@ -90,9 +91,7 @@ function deadLettered({ mustSettle, rows, failures, deadLetters }: Index): Findi
 }
 
 function duplicated({ events }: Index): Finding[] {
-  return [...events].flatMap(([orderId, records]) =>
-    records.length > 1 ? [{ orderId, detail: `${records.length} OrderCreated at ${positions(records)}` }] : [],
-  );
+  return duplicatedAnnouncements(events, 'OrderCreated');
 }
 
 function unannounced({ mustSettle, rows, events }: Index): Finding[] {
@@ -104,9 +103,7 @@ function unannounced({ mustSettle, rows, events }: Index): Finding[] {
 }
 
 function ghost({ events, rows }: Index): Finding[] {
-  return [...events].flatMap(([orderId, records]) =>
-    rows.has(orderId) ? [] : [{ orderId, detail: `OrderCreated at ${positions(records)}, no row in orders` }],
-  );
+  return ghostAnnouncements(events, rows, 'OrderCreated', 'orders');
 }
 
 const sourceOf = (row: OrderRow) => ({ partition: row.sourcePartition, offset: row.sourceOffset });
@@ -256,19 +253,19 @@ export function checkSnapshot(snapshot: Snapshot, options: CheckOptions): Reconc
   const cache = cacheChecks(index);
   const samePartitionCount = snapshot.partitions.commands === snapshot.partitions.events;
   const checks: ReconcileReport['checks'] = {
-    lost: result('lost', lost(index)),
-    'dead-lettered': result('dead-lettered', deadLettered(index)),
-    duplicated: result('duplicated', duplicated(index)),
-    unannounced: result('unannounced', unannounced(index)),
-    ghost: result('ghost', ghost(index)),
-    unaccepted: result('unaccepted', requests.unaccepted, inFile),
-    tolerated: result('tolerated', requests.tolerated, inFile),
-    mismatch: result('mismatch', mismatch(index)),
-    'out-of-order': result('out-of-order', outOfOrder(index)),
-    misrouted: result('misrouted', samePartitionCount ? misrouted(index) : [], samePartitionCount),
-    'stale-pending': result('stale-pending', cache.stalePending),
-    phantom: result('phantom', cache.phantom),
-    disagreement: result('disagreement', disagreement(index), snapshot.audit !== undefined),
+    lost: checkResult('lost', lost(index)),
+    'dead-lettered': checkResult('dead-lettered', deadLettered(index)),
+    duplicated: checkResult('duplicated', duplicated(index)),
+    unannounced: checkResult('unannounced', unannounced(index)),
+    ghost: checkResult('ghost', ghost(index)),
+    unaccepted: checkResult('unaccepted', requests.unaccepted, inFile),
+    tolerated: checkResult('tolerated', requests.tolerated, inFile),
+    mismatch: checkResult('mismatch', mismatch(index)),
+    'out-of-order': checkResult('out-of-order', outOfOrder(index)),
+    misrouted: checkResult('misrouted', samePartitionCount ? misrouted(index) : [], samePartitionCount),
+    'stale-pending': checkResult('stale-pending', cache.stalePending),
+    phantom: checkResult('phantom', cache.phantom),
+    disagreement: checkResult('disagreement', disagreement(index), snapshot.audit !== undefined),
   };
   const violations = checkNames.filter((name) => checks[name].severity === 'violation' && checks[name].findings.length > 0);
   const entries = options.accepted ?? [];

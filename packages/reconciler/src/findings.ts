@@ -1,21 +1,9 @@
 // What the checks of every kind of deployment share: grouping, positions, the second reader's
 // comparison and the shape of a check's result.
-import { type CheckName, type CheckResult, type Finding, severities } from './report.js';
-import { type AuditedEvents, at, type Position } from './snapshot.js';
+import type { Finding } from './report.js';
+import type { AuditedEvents, Position } from './snapshot.js';
 
-export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
-}
-
-export const positions = (records: readonly Position[]) => records.map(at).join(', ');
+export { checkResult as result, groupBy, positions } from './delivery.js';
 
 /**
  * Per key, the records kafkajs read against those the second reader read, over the offsets both
@@ -42,14 +30,4 @@ export function disagreementOf(events: readonly (Position & { readonly key: stri
     const [a, b] = [kafkajs.get(key) ?? 0, audited.get(key) ?? 0];
     return a === b ? [] : [{ orderId: key, detail: `kafkajs reads ${a} OrderCreated, ${audit.reader} reads ${b}` }];
   });
-}
-
-export function result(name: CheckName, findings: readonly Finding[], applies = true): CheckResult {
-  return {
-    name,
-    severity: severities[name],
-    applies,
-    orderIds: [...new Set(findings.map((finding) => finding.orderId))].sort(),
-    findings,
-  };
 }

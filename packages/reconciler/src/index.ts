@@ -1,6 +1,14 @@
 export { type AcceptedEntry, AcceptedFileError, parseAcceptedLines, readAcceptedFile } from './accepted-file.js';
 export { type CheckOptions, checkSnapshot } from './check.js';
 export { type CollectOptions, collectSnapshot, DeploymentNotFound, type DeploymentTopics } from './collect.js';
+export {
+  checkDelivery,
+  type DeliveryCheckName,
+  type DeliveryReport,
+  type DeliverySnapshot,
+  deliveryCheckNames,
+  type KeyedPosition,
+} from './delivery.js';
 export { type FormatOptions, formatReport } from './format.js';
 export {
   checkOutboxSnapshot,

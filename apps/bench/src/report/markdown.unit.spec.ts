@@ -16,7 +16,17 @@ const run = (offeredRate: number | null, throughput: number, p99: number, e2eP99
     : { e2e: { orders: 1, neverSeen: 0, p50: 1, p90: 1, p99: e2eP99, p99_9: e2eP99, max: e2eP99, samples: [] } }),
 });
 
-const results = (overrides: { ouro?: number; halfP99?: number; e2e?: number; catchUp?: number; rss?: number } = {}) => ({
+type Overrides = {
+  ouro?: number;
+  whole?: number;
+  e2e?: number;
+  outboxE2e?: number;
+  catchUp?: number;
+  ceilingShare?: number | null;
+  rss?: number;
+};
+
+const results = (overrides: Overrides = {}) => ({
   date: '',
   mode: 'quick',
   command: '',
@@ -24,30 +34,57 @@ const results = (overrides: { ouro?: number; halfP99?: number; e2e?: number; cat
   machine: { cpus: 2, memoryGb: 24, node: 'v20' },
   commandApi: {
     'bare Fastify': [run(null, 4_000, 10)],
-    'Ouro order-api alone': [run(1_000, 1_000, overrides.halfP99 ?? 20), run(null, overrides.ouro ?? 2_000, 40)],
-    'Ouro order-api + processor': [run(null, 900, 60)],
+    'Ouro order-api alone': [run(1_000, 1_000, 20), run(null, overrides.ouro ?? 2_400, 40)],
+    'Ouro order-api + processor': [run(null, overrides.whole ?? 1_000, 60)],
     'naive dual write': [run(null, 1_000, 50)],
   },
-  endToEnd: { 'Ouro order-api + processor': [run(1_000, 1_000, 0, overrides.e2e ?? 40)] },
-  catchUp: { orders: 100_000, seconds: 5, ordersPerSecond: overrides.catchUp ?? 20_000, peakRssMb: 100 },
-  memory: { 'order-api': overrides.rss ?? 150, 'order-processor': 120 },
+  endToEnd: {
+    'Ouro order-api + processor': [run(500, 500, 0, 30), run(1_000, 1_000, 0, overrides.e2e ?? 100)],
+    'polling outbox': [run(500, 500, 0, 200), run(1_000, 1_000, 0, overrides.outboxE2e ?? 400)],
+  },
+  catchUp: { orders: 100_000, seconds: 5, ordersPerSecond: overrides.catchUp ?? 12_000, peakRssMb: 100 },
+  memory: { 'order-api': overrides.rss ?? 200, 'order-processor': 120 },
+  ...(overrides.ceilingShare === null
+    ? {}
+    : {
+        ceiling: {
+          fractions: [
+            {
+              figure: 'processor catch-up (orders/s)',
+              ouro: 12_000,
+              ceiling: 'pgbench insert',
+              ceilingValue: 12_000 / (overrides.ceilingShare ?? 0.7),
+              unit: 'rows/s',
+              fraction: overrides.ceilingShare ?? 0.7,
+            },
+          ],
+        },
+      }),
 });
 
 describe('evaluateTargets', () => {
   it('meets every target when each figure is at its bound', () => {
-    expect(evaluateTargets(results()).map((row) => row.met)).toEqual([true, true, true, true, true, true]);
+    expect(evaluateTargets(results() as never).map((row) => row.met)).toEqual([true, true, true, true, true, true, true]);
   });
 
   it('misses each target whose figure is past its bound', () => {
-    const missed = evaluateTargets(results({ ouro: 1_900, halfP99: 26, e2e: 51, catchUp: 19_999, rss: 201 }));
+    const missed = evaluateTargets(
+      results({ e2e: 101, outboxE2e: 403, whole: 999, catchUp: 11_999, ceilingShare: 0.69, ouro: 2_399, rss: 201 }) as never,
+    );
 
-    expect(missed.map((row) => row.met)).toEqual([false, false, false, false, false, false]);
+    expect(missed.map((row) => row.met)).toEqual([false, false, false, false, false, false, false]);
   });
 
-  it('judges the p99 target at the fixed rate nearest half of order-api saturation', () => {
-    const [, , half] = evaluateTargets(results());
+  it('compares end to end with the outbox at the highest rate both were measured at', () => {
+    const [, outbox] = evaluateTargets(results() as never);
 
-    expect(half?.measured).toBe('20 ms at 1000/s offered');
+    expect(outbox?.measured).toBe('0.25× (100 vs 400 ms at 1000/s)');
+  });
+
+  it('does not call the ceiling target met without a ceiling', () => {
+    const rows = evaluateTargets(results({ ceilingShare: null }) as never);
+
+    expect(rows[4]).toMatchObject({ measured: 'no ceiling measured', met: false });
   });
 });
 

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { startApp } from '@ouro/app-runner';
+import { kafkaSender } from '@ouro/baselines';
 import { loadConnections } from '@ouro/config';
 import { createKafka, waitForGroupToCatchUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import { v7 as uuidv7 } from 'uuid';
 import { peakRssMb } from '../processes.js';
-import { kafkaSender } from '../servers/kafka-sender.js';
 
 /** A backlog of `count` commands, then a fresh processor drains it: orders per second from ready to caught up. */
 export async function catchUp(

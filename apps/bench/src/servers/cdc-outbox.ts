@@ -14,13 +14,12 @@
 // The connector is not this server's business (an operator deploys it): `deployCdcRelay` in
 // ../cdc/baseline.ts, once this server has made its tables.
 
+import { createOrderTable, insertOrderOnce, serveOrders } from '@ouro/baselines';
 import { createOutboxTable, deleteOutboxRows, insertOutboxRows } from '@ouro/cdc';
 import { loadConnections } from '@ouro/config';
 import { orderCreatedFrom } from '@ouro/domain';
 import pg from 'pg';
 import { cdcTables } from '../cdc/tables.js';
-import { createOrderTable, insertOrderOnce } from './order-table.js';
-import { serveOrders } from './server.js';
 
 const tables = cdcTables(process.env);
 const pool = new pg.Pool({ connectionString: loadConnections().databaseUrl, max: 20 });

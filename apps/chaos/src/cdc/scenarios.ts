@@ -1,6 +1,6 @@
+import { crashAndRestart, type FaultContext } from '@ouro/harness';
 import type { StackConfig } from '@ouro/infra';
 import type { OutboxCheckName } from '@ouro/reconciler';
-import { crashAndRestart, type FaultContext } from '../faults.js';
 import type { Delivery } from './stack.js';
 
 /** What a fault on the CDC path reaches: the CDC stack's Kafka and PostgreSQL, the scenario's Connect worker, and where to say it was injected and healed. */

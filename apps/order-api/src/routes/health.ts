@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Health, problemResponse, Ready } from '@ouro/contracts/http';
 import type { ReadinessCheck } from '../plugins/readiness.js';
 import { DependencyUnavailable } from '../problems.js';
-import { Health, problemResponse, Ready } from './schemas.js';
 
 type State = 'up' | 'down';
 

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { trace } from '@opentelemetry/api';
+import { acceptedResponse, Order, OrderParams, OrderQuery, PlaceOrderBody, PlaceOrderHeaders, problemResponse } from '@ouro/contracts/http';
 import type { OrderRead } from '@ouro/domain';
 import type { OrderIntake } from '../order-intake.js';
 import type { OrderReads } from '../order-reads.js';
 import { OrderNotFound } from '../problems.js';
-import { acceptedResponse, Order, OrderParams, OrderQuery, PlaceOrderBody, PlaceOrderHeaders, problemResponse } from './schemas.js';
 
 export interface OrderRoutesOptions {
   readonly intake: OrderIntake;

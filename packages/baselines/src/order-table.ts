@@ -52,3 +52,9 @@ export async function insertOrderOnce(
   if (!earlier) throw new Error(`idempotency key ${idempotencyKey} conflicts, yet no order holds it`);
   return { orderId: earlier.id, acceptedAt: earlier.accepted_at.getTime() };
 }
+
+/** Every order id a baseline's table holds: what it stored, for the reconciler's delivery checks. */
+export async function storedOrderIds(pool: pg.Pool, table: string): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(`select id from ${table}`);
+  return rows.map((row) => row.id);
+}

@@ -18,6 +18,8 @@ export interface LoadOptions {
   readonly requestTimeoutMs?: number;
   /** How long a request keeps retrying after its first attempt before it is left unresolved. */
   readonly retryForMs?: number;
+  /** Told of each request the moment some attempt was answered 202 (`at`: epoch ms), e.g. to time it end to end. */
+  readonly onAccepted?: (entry: AcceptedEntry & { readonly outcome: 'accepted' }, at: number) => void;
   /**
    * The most logical requests (retries included) a rate-shaped client holds at once (default 1,000).
    * Beyond it, a request that falls due is not sent and is counted as shed, as a client with a bounded
@@ -164,9 +166,11 @@ export class LoadGenerator {
           const text = await response.text();
           if (response.status === 202) {
             const { orderId } = JSON.parse(text) as { orderId: string };
-            this.entries.push({ key, outcome: 'accepted', orderId, attempts: attempt, ambiguous });
+            const entry = { key, outcome: 'accepted' as const, orderId, attempts: attempt, ambiguous };
+            this.entries.push(entry);
             this.stats.accepted++;
             this.lastAccepted.set(target, Date.now());
+            this.options.onAccepted?.(entry, Date.now());
             return;
           }
           if (response.status < 500) {

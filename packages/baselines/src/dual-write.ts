@@ -6,11 +6,12 @@ import { kafkaSender } from './kafka-sender.js';
 import { createOrderTable, insertOrder } from './order-table.js';
 import { serveOrders } from './server.js';
 
+const table = process.env.BENCH_ORDERS_TABLE ?? 'bench_dual_write_orders';
 const pool = new pg.Pool({ connectionString: loadConnections().databaseUrl, max: 20 });
-await createOrderTable(pool, 'bench_dual_write_orders');
+await createOrderTable(pool, table);
 const kafka = await kafkaSender(process.env.BENCH_TOPIC ?? 'bench.dual-write');
 
 await serveOrders(async (order) => {
-  await insertOrder(pool, 'bench_dual_write_orders', order);
+  await insertOrder(pool, table, order);
   await kafka.send(order);
 });

@@ -10,9 +10,11 @@ import { serveOrders } from './server.js';
 
 const intervalMs = Number(process.env.OUTBOX_INTERVAL_MS ?? 500);
 const batchSize = Number(process.env.OUTBOX_BATCH_SIZE ?? 100);
+const table = process.env.BENCH_ORDERS_TABLE ?? 'bench_outbox_orders';
+const outbox = process.env.BENCH_OUTBOX_TABLE ?? 'bench_outbox';
 const pool = new pg.Pool({ connectionString: loadConnections().databaseUrl, max: 20 });
-await createOrderTable(pool, 'bench_outbox_orders');
-await pool.query('create table if not exists bench_outbox (id bigserial primary key, key text not null, payload bytea not null)');
+await createOrderTable(pool, table);
+await pool.query(`create table if not exists ${outbox} (id bigserial primary key, key text not null, payload bytea not null)`);
 const kafka = await kafkaSender(process.env.BENCH_TOPIC ?? 'bench.outbox');
 
 /** One batch: lock up to `batchSize` rows, publish, delete, commit. Returns how many it published. */
@@ -21,12 +23,12 @@ async function publishBatch(): Promise<number> {
   try {
     await client.query('begin');
     const { rows } = await client.query<{ id: string; key: string; payload: Buffer }>(
-      'select id, key, payload from bench_outbox order by id limit $1 for update skip locked',
+      `select id, key, payload from ${outbox} order by id limit $1 for update skip locked`,
       [batchSize],
     );
     if (rows.length > 0) {
       await kafka.sendEncoded(rows.map((row) => ({ key: row.key, value: row.payload })));
-      await client.query('delete from bench_outbox where id = any($1)', [rows.map((row) => row.id)]);
+      await client.query(`delete from ${outbox} where id = any($1)`, [rows.map((row) => row.id)]);
     }
     await client.query('commit');
     return rows.length;
@@ -54,8 +56,8 @@ await serveOrders(async (order) => {
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await insertOrder(client, 'bench_outbox_orders', order);
-    await client.query('insert into bench_outbox (key, payload) values ($1, $2)', [order.orderId, payload]);
+    await insertOrder(client, table, order);
+    await client.query(`insert into ${outbox} (key, payload) values ($1, $2)`, [order.orderId, payload]);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => {});

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Accepted, PlaceOrderBody } from '@ouro/contracts/http';
 import { type OrderItem, totalCents } from '@ouro/domain';
-import { Accepted, PlaceOrderBody } from '@ouro/order-api/schemas';
 import Fastify from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 

@@ -150,8 +150,8 @@ const describeState = (state: LinkState) =>
  * of step with their peers afterwards, as after a real outage: they are reset on healing.
  */
 export const degradeLink =
-  (link: LinkName, state: LinkState, ms: number): Fault =>
-  async ({ links, injected, healed }) => {
+  (link: LinkName, state: LinkState, ms: number) =>
+  async ({ links, injected, healed }: Pick<FaultContext, 'links' | 'injected' | 'healed'>): Promise<void> => {
     const name = `${link} link ${describeState(state)} ${ms / 1000} s`;
     const target = links[link];
     target.set(state);

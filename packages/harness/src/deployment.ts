@@ -179,7 +179,7 @@ export class Deployment {
 }
 
 /** Sends a signal to an app that may have exited meanwhile (then there is nothing to do). */
-function signal(app: RunningApp, name: NodeJS.Signals): void {
+export function signal(app: RunningApp, name: NodeJS.Signals): void {
   try {
     process.kill(app.pid, name);
   } catch (error) {
@@ -187,7 +187,7 @@ function signal(app: RunningApp, name: NodeJS.Signals): void {
   }
 }
 
-async function pauseProcess(app: RunningApp, ms: number): Promise<void> {
+export async function pauseProcess(app: RunningApp, ms: number): Promise<void> {
   signal(app, 'SIGSTOP');
   try {
     await new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,137 @@
+import { resolve } from 'node:path';
+import { loadStackConfig } from '@ouro/infra';
+import { stackEnv } from '@ouro/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeConsole } from '../src/compose.js';
+
+// The console in a real browser (Debian's Chromium, driven by playwright-core), against the real
+// stack: its own order-api and order-processor, the race's three designs. Faults here touch only
+// what the console started (its processes, its links): never the stack's own services.
+const root = resolve(import.meta.dirname, '..');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let consoleApp: Awaited<ReturnType<typeof composeConsole>>;
+let address: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  await build({ configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn' });
+  consoleApp = await composeConsole({
+    connections: stackEnv(),
+    stack: loadStackConfig(),
+    stackFaults: false,
+    publicDir: resolve(root, 'dist/public'),
+    // Sampling from 1 order/s: under the test's load, most orders are not followed step by step,
+    // and an order placed from the page must still show every step.
+    followAllBelowPerSecond: 1,
+  });
+  address = await consoleApp.app.listen({ host: '127.0.0.1', port: 0 });
+  await consoleApp.ready;
+  expect(consoleApp.live.status, consoleApp.live.status.message).toMatchObject({ state: 'running' });
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await consoleApp?.app.close();
+}, 120_000);
+
+async function openConsole(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(address);
+  await page.locator('[data-testid="live-state"][data-state="running"]').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+const counter = (page: Page, contender: string, name: string) =>
+  page.locator(`[data-testid="contender-${contender}"] [data-counter="${name}"]`).textContent();
+
+describe('the console in a browser', () => {
+  it('places an order from the form under load and shows it reach committed, step by step, then its whole history', async () => {
+    // given the load generator turned on from its slider, its counts moving on the page
+    const page = await openConsole();
+    await page.getByLabel('Load rate').fill('10');
+    await page.getByTestId('load-accepted').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+    // and the console sampling: only some of the orders are followed step by step
+    await expect.poll(() => consoleApp.state.snapshot().metrics.at(-1)?.sampleEvery ?? 1, { timeout: 20_000 }).toBeGreaterThan(1);
+
+    // when
+    await page.getByTestId('place-order').click();
+    await page.getByTestId('notice').filter({ hasText: 'placed' }).waitFor({ timeout: 20_000 });
+    const orderId = (await page.getByTestId('notice').textContent())?.replace('placed ', '').trim() ?? '';
+
+    // then every step shows on the order's row, committed last to be waited for
+    const row = page.locator(`tr.pinned[data-order-id="${orderId}"]`);
+    await row.locator('td[data-step="committed"].done').waitFor({ timeout: 30_000 });
+    for (const step of ['accepted', 'command', 'stored', 'announced', 'committed']) {
+      await row.locator(`td[data-step="${step}"].done`).waitFor({ timeout: 10_000 });
+    }
+    expect(await row.locator('td[data-step="command"]').getAttribute('title')).toMatch(/\.commands p\d+@\d+$/);
+    // and the times per step count from order-api's own acceptance, not from when its answer got here
+    expect(await row.locator('td[data-step="announced"]').textContent()).toMatch(/^\+[1-9]\d* ms/);
+
+    // when the order is looked up
+    await page.getByTestId('lookup-id').fill(orderId);
+    await page.getByRole('button', { name: 'Look up' }).click();
+
+    // then its row in PostgreSQL and its committed cache entry are there
+    const history = page.getByTestId('lookup-result');
+    await history.waitFor({ timeout: 10_000 });
+    expect(await history.textContent()).toContain(orderId);
+    expect(await history.textContent()).toMatch(/OrderCreated: p\d+@\d+/);
+
+    // when the load is turned off
+    await page.getByLabel('Load rate').fill('0');
+
+    // then the page says so
+    await page.getByTestId('load-state').filter({ hasText: 'running at 0/s' }).waitFor({ timeout: 10_000 });
+    await page.close();
+  }, 120_000);
+
+  it("partitions its own deployment's PostgreSQL link with a click: the timeline shows it, and an order placed during it is committed once it heals", async () => {
+    // given
+    const page = await openConsole();
+
+    // when the fault is clicked and an order placed while it holds
+    await page.getByTestId('fault-partition-postgres').click();
+    await page.locator('[data-testid="timeline"] li.injected', { hasText: 'postgres link partitioned' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('place-order').click();
+    await page.getByTestId('notice').filter({ hasText: 'placed' }).waitFor({ timeout: 20_000 });
+    const orderId = (await page.getByTestId('notice').textContent())?.replace('placed ', '').trim() ?? '';
+
+    // then the fault heals on the timeline, and the order goes through once it has
+    await page.locator('[data-testid="timeline"] li.healed', { hasText: 'postgres link partitioned' }).waitFor({ timeout: 30_000 });
+    await page.locator(`tr.pinned[data-order-id="${orderId}"] td[data-step="committed"].done`).waitFor({ timeout: 90_000 });
+    await page.close();
+  }, 180_000);
+
+  it("races Ouro against the naive dual write and the polling outbox through a processor kill: Ouro's lost, duplicated and ghost stay 0 while its counters move", async () => {
+    // given
+    const page = await openConsole();
+
+    // when a small race runs with every design's writer killed mid-way
+    await page.getByTestId('race-rate').fill('10');
+    await page.getByTestId('race-duration').fill('20');
+    await page.getByTestId('race-fault').selectOption('kill-processor');
+    await page.getByTestId('race-fault-at').fill('7');
+    await page.getByTestId('race-start').click();
+    await page.locator('[data-testid="race-phase"][data-phase="running"]').waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid="contender-ouro"] [data-counter="stored"]').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="timeline"] li.injected', { hasText: 'SIGKILL' }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="race-phase"][data-phase="done"]').waitFor({ timeout: 180_000 });
+
+    // then Ouro accepted, stored and announced every order once, and its reconciler found nothing
+    const accepted = Number(await counter(page, 'ouro', 'accepted'));
+    expect(accepted).toBeGreaterThan(100);
+    expect(Number(await counter(page, 'ouro', 'stored'))).toBe(accepted);
+    expect(Number(await counter(page, 'ouro', 'announced'))).toBe(accepted);
+    for (const name of ['lost', 'duplicated', 'ghost', 'unannounced']) expect(await counter(page, 'ouro', name), name).toBe('0');
+    expect(await page.locator('[data-testid="contender-ouro"] [data-testid="reconciler"]').textContent()).toContain(
+      'every invariant holds',
+    );
+    // and the other designs ran the same race, judged by the same checks
+    for (const name of ['dual-write', 'polling-outbox']) expect(Number(await counter(page, name, 'accepted'))).toBeGreaterThan(100);
+    await page.close();
+  }, 360_000);
+});
