@@ -25,8 +25,17 @@ export interface StackConfig {
     readonly user: string;
   };
   readonly redis: { readonly url: string; readonly host: string; readonly port: number };
-  /** Kafka Connect (distributed mode, one worker), started only when asked: `--with cdc`. */
-  readonly connect: { readonly url: string; readonly host: string; readonly port: number; readonly heap: string };
+  /**
+   * Kafka Connect (distributed mode, one worker), started only when asked: `--with cdc`.
+   * `exactlyOnce`: source connectors may commit their records and offsets in one Kafka transaction.
+   */
+  readonly connect: {
+    readonly url: string;
+    readonly host: string;
+    readonly port: number;
+    readonly heap: string;
+    readonly exactlyOnce: boolean;
+  };
   /** Jaeger (traces in memory, its UI), started only when asked: `--with tracing`. */
   readonly jaeger: {
     readonly host: string;
@@ -82,6 +91,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, root = res
       url: connections.kafkaConnectUrl,
       ...parseHostPort(connections.kafkaConnectUrl, 'KAFKA_CONNECT_URL'),
       heap: env.CONNECT_HEAP?.trim() || '512m',
+      exactlyOnce: oneOf(env, 'CONNECT_EXACTLY_ONCE', ['true', 'false'], 'false') === 'true',
     }),
     jaeger: loadJaeger(env),
   });

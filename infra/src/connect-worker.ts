@@ -71,6 +71,10 @@ export function connectWorkerProperties(config: StackConfig, files: Pick<Connect
     // Plugins are found by their ServiceLoader manifests: about 1 s, where scanning every class of
     // every jar takes half a minute on two cores.
     'plugin.discovery=service_load',
+    // KIP-618: a source task's records and its offsets commit in one Kafka transaction, so a worker
+    // that crashes replays nothing a read_committed consumer saw. Off unless asked: the stack's own
+    // worker keeps the properties it always had (a change would restart it).
+    ...(config.connect.exactlyOnce ? ['exactly.once.source.support=enabled'] : []),
     '',
   ].join('\n');
 }

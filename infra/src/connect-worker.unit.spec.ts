@@ -46,4 +46,14 @@ describe('a Kafka Connect worker of the stack', () => {
     expect(propertyOf(cluster, 'config.storage.replication.factor')).toBe('3');
     expect(propertyOf(cluster, 'bootstrap.servers')).toBe('127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096');
   });
+
+  it('supports exactly-once source connectors only when asked, leaving the default worker’s properties as they were', () => {
+    const plain = properties({});
+    const exactlyOnce = properties({ CONNECT_EXACTLY_ONCE: 'true' });
+
+    expect(propertyOf(plain, 'exactly.once.source.support')).toBeUndefined();
+    expect(propertyOf(exactlyOnce, 'exactly.once.source.support')).toBe('enabled');
+    expect(exactlyOnce.replace('exactly.once.source.support=enabled\n', '')).toBe(plain);
+    expect(() => properties({ CONNECT_EXACTLY_ONCE: 'yes' })).toThrow(/CONNECT_EXACTLY_ONCE/);
+  });
 });

@@ -11,6 +11,7 @@ export { type KafkaApi, kafkaApis, type RequestHeader } from './links/kafka-prot
 export type { ArmedRule, KafkaAction, KafkaRule, RuleMatch } from './links/kafka-rules.js';
 export { type Direction, type Inspector, Link, type LinkState, type Target, type Verdict } from './links/link.js';
 export type { ProcessName, ServiceName } from './service.js';
+export { connectWorkerPid } from './services/connect.js';
 export {
   followedServiceNames,
   type Outcome,

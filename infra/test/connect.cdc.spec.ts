@@ -3,14 +3,16 @@ import { existsSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   awaitConnectorRunning,
+  createOutboxTable,
   deployOutboxConnector,
   dropPublication,
   dropReplicationSlot,
+  insertOutboxRows,
   KafkaConnect,
   removeOutboxConnector,
   replicationNames,
 } from '@ouro/cdc';
-import { createOutboxTable, eventually, insertOutboxRows, readToEnd, stackEnv, uniqueName } from '@ouro/testing';
+import { eventually, readToEnd, stackEnv, uniqueName } from '@ouro/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

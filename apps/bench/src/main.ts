@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --profile]`: brings up the stack, runs Ouro's order path and three
+// `npm run bench [-- --quick] [-- --profile]`: brings up the stack, runs Ouro's order path and four
 // baselines side by side in one run, and writes docs/performance/results/<date>.{json,md} and charts.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { renderCharts } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
 import { summariseProfile } from './report/profile.js';
 import { catchUp } from './scenarios/catch-up.js';
+import { cdcServerName, measureCdc } from './scenarios/cdc.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, profile: { type: 'boolean' } } });
 const quick = values.quick ?? false;
@@ -140,6 +141,13 @@ for (const [name, rates, topic] of [
   }
 }
 
+// 5. Change data capture (scenarios/cdc.ts): the Debezium outbox at the same offered rates and end to
+// end, then its relay's catch-up and the Connect JVM's memory. After the others, on a Connect worker
+// of its own started here, so no JVM of its own shares the cores while they are measured.
+const cdc = await measureCdc({ plan, ouroSaturation, stamp, say });
+commandApi[cdcServerName] = cdc.commandApi;
+endToEnd[cdcServerName] = cdc.endToEnd;
+
 // 4. Memory, read before anything is stopped: peak RSS of the two app processes so far.
 const memory = {
   'order-api': Math.max(peakRssMb(servers['Ouro order-api alone']?.pid ?? 0), peakRssMb(servers['Ouro order-api + processor']?.pid ?? 0)),
@@ -187,6 +195,7 @@ const results = {
   endToEnd,
   catchUp: catchUpResult,
   memory: { ...memory, 'order-processor (catch-up)': catchUpResult.peakRssMb },
+  cdc: { catchUp: cdc.catchUp, connect: cdc.connect, serverPeakRssMb: cdc.serverPeakRssMb },
   profile,
   ceiling,
   ceilingError,

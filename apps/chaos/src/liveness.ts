@@ -4,17 +4,35 @@ import type { Admin } from 'kafkajs';
 export interface LivenessBounds {
   /** After a fault heals, every order-api instance must answer 202 again within this. */
   readonly acceptWithinMs: number;
-  /** After a fault heals, the group must have committed everything written before the heal within this. */
+  /** After a fault heals, the consumers must have worked through everything written before the heal within this. */
   readonly catchUpWithinMs: number;
 }
 
 export const defaultBounds: LivenessBounds = { acceptWithinMs: 30_000, catchUpWithinMs: 60_000 };
 
+/**
+ * What the deployment's consumers must work through after a heal: reads what there is to work
+ * through now, and resolves with the check that it has been worked through.
+ */
+export type Backlog = () => Promise<() => Promise<boolean>>;
+
+/** Ouro's backlog: the commands topic's end at the heal, worked through once the processors' group has committed past it. */
+export function groupBacklog(admin: Admin, groupId: string, topic: string): Backlog {
+  return async () => {
+    const ends = await admin.fetchTopicOffsets(topic);
+    return async () => {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return ends.every(({ partition, high }) => {
+        const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
+        return BigInt(high) === 0n || BigInt(offset) >= BigInt(high);
+      });
+    };
+  };
+}
+
 export interface LivenessSources {
-  readonly admin: Admin;
-  readonly groupId: string;
-  readonly commandsTopic: string;
-  /** The order-api instances alive now. */
+  readonly backlog: Backlog;
+  /** The instances that accept orders (order-api, or a baseline's server) alive now. */
   readonly apis: () => readonly string[];
   /** When an instance last answered 202. */
   readonly acceptedAt: (api: string) => number | undefined;
@@ -68,16 +86,14 @@ export class LivenessMonitor {
     return { fault, healedAt, acceptedAfterMs, caughtUpAfterMs };
   }
 
-  /** The topic's end as of the heal (read as soon as the checker's own client can), then until the group committed past it. */
+  /** The backlog as of the heal (read as soon as the checker's own clients can), then until it is worked through. */
   private async caughtUpAfter(healedAt: number): Promise<number | null> {
-    let ends: readonly { partition: number; high: string }[] | undefined;
+    let workedThrough: (() => Promise<boolean>) | undefined;
     await this.until(healedAt, this.bounds.catchUpWithinMs, async () => {
-      ends = await this.sources.admin.fetchTopicOffsets(this.sources.commandsTopic);
+      workedThrough = await this.sources.backlog();
       return true;
     });
-    const healedEnds = ends;
-    if (!healedEnds) return null;
-    return this.until(healedAt, this.bounds.catchUpWithinMs, () => this.committedPast(healedEnds));
+    return workedThrough ? this.until(healedAt, this.bounds.catchUpWithinMs, workedThrough) : null;
   }
 
   /** The time from `since` until `condition` first held, or null if it did not within `boundMs`. */
@@ -99,13 +115,5 @@ export class LivenessMonitor {
   private everyApiAcceptedSince(since: number): boolean {
     const apis = this.sources.apis();
     return apis.length > 0 && apis.every((api) => (this.sources.acceptedAt(api) ?? 0) >= since);
-  }
-
-  private async committedPast(ends: readonly { partition: number; high: string }[]): Promise<boolean> {
-    const [committed] = await this.sources.admin.fetchOffsets({ groupId: this.sources.groupId, topics: [this.sources.commandsTopic] });
-    return ends.every(({ partition, high }) => {
-      const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
-      return BigInt(high) === 0n || BigInt(offset) >= BigInt(high);
-    });
   }
 }

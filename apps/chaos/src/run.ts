@@ -7,9 +7,10 @@ import type { Namespace } from '@ouro/provisioning';
 import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/reconciler';
 import type { Admin } from 'kafkajs';
 import { auditReader } from './audit.js';
-import { type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
+import { groupBacklog, type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
 import type { Progress } from './progress.js';
 import type { Scenario } from './scenarios.js';
+import { type FaultHooks, runUnderFaults } from './under-faults.js';
 
 export interface RunOptions {
   readonly durationMs: number;
@@ -117,62 +118,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const load = new LoadGenerator({ targets: () => deployment.urls(), shape, retryForMs: 180_000 });
   const liveness = new LivenessMonitor(
     {
-      admin,
-      groupId: namespace.groupId,
-      commandsTopic: namespace.commandsTopic,
+      backlog: groupBacklog(admin, namespace.groupId, namespace.commandsTopic),
       apis: () => deployment.urls(),
       acceptedAt: (api) => load.acceptedAt(api),
     },
     options.liveness,
   );
-  const faults: string[] = [];
-  const faultErrors: string[] = [];
-  const context: FaultContext = {
-    deployment,
-    stack: options.stack,
-    links: links as Links,
-    injected: (fault) => {
-      faults.push(fault);
-      progress.note(`  ${scenario.name}: ${fault}`);
-    },
-    healed: (fault) => {
-      liveness.healed(fault);
-      progress.note(`  ${scenario.name}: healed: ${fault}`);
-    },
-    riding: (fault) => {
-      liveness.healed(fault);
-      progress.note(`  ${scenario.name}: riding through: ${fault}`);
-    },
-  };
+  const context: Omit<FaultContext, keyof FaultHooks> = { deployment, stack: options.stack, links: links as Links };
 
   try {
-    const started = Date.now();
-    load.start();
-    let recorded: Awaited<ReturnType<LoadGenerator['stop']>>;
-    const ticker = setInterval(() => {
-      const { accepted, inFlight, retries, unresolved, refused, shed } = load.progress;
-      const elapsed = ((Date.now() - started) / 1000).toFixed(0);
-      progress.update(
-        `  ${scenario.name}  ${elapsed}/${durationMs / 1000}s  accepted ${accepted}  in flight ${inFlight}  retries ${retries}  unresolved ${unresolved}  refused ${refused}  shed ${shed}  faults ${faults.length}`,
-      );
-    }, 250);
-    try {
-      for (const step of scenario.steps) {
-        await sleep(Math.max(0, started + step.at * durationMs - Date.now()));
-        await step.run(context).catch((error: unknown) => {
-          faultErrors.push(error instanceof Error ? error.message : String(error));
-          progress.note(`  ${scenario.name}: fault step failed: ${faultErrors.at(-1)}`);
-        });
-      }
-      await sleep(Math.max(0, started + durationMs - Date.now()));
-      await liveness.acceptancesSettled();
-      recorded = await load.stop();
-    } finally {
-      clearInterval(ticker);
-      progress.done();
-    }
-    const loadEnded = Date.now();
-    const { entries, refusals } = recorded;
+    const { entries, refusals, faults, faultErrors, loadEnded } = await runUnderFaults({
+      label: scenario.name,
+      durationMs,
+      schedule: scenario.steps.map((step) => ({ at: step.at, run: (hooks) => step.run({ ...context, ...hooks }) })),
+      load,
+      liveness,
+      progress,
+    });
     const recoveries = await liveness.recoveries();
     const { report, convergeMs } = await converge({
       admin,

@@ -16,6 +16,7 @@ import {
   type Topology,
   zombieProcessor,
 } from '@ouro/harness';
+import { type CdcScenario, cdcScenarios } from './cdc/scenarios.js';
 
 export interface FaultStep {
   /** When, as a fraction of the load's duration. */
@@ -163,3 +164,14 @@ export const scenarios: readonly Scenario[] = [
     steps: [at(0.3, pauseNode('kafka-1', 25_000))],
   },
 ];
+
+// Change data capture: the same kinds of faults on the Debezium outbox baseline (cdc/scenarios.ts),
+// on a Kafka node, a PostgreSQL and a Connect worker of their own. Liveness is judged as everywhere
+// else; each verdict tolerates duplicates (the relay delivers at least once), counted and shown,
+// and never a loss.
+export type AnyScenario = Scenario | CdcScenario;
+
+export const isCdcScenario = (scenario: AnyScenario): scenario is CdcScenario => 'path' in scenario && scenario.path === 'cdc';
+
+/** Every scenario `npm run chaos` runs: Ouro's, then the change-data-capture ones. */
+export const everyScenario: readonly AnyScenario[] = [...scenarios, ...cdcScenarios];

@@ -20,7 +20,7 @@ import {
 import type { StackConfig } from '@ouro/infra';
 import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/reconciler';
 import { auditReader } from './audit.js';
-import { defaultBounds, type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
+import { defaultBounds, groupBacklog, type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
 import type { Progress } from './progress.js';
 import { converge, livenessFailures } from './run.js';
 
@@ -175,9 +175,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   );
   const liveness = new LivenessMonitor(
     {
-      admin,
-      groupId: namespace.groupId,
-      commandsTopic: namespace.commandsTopic,
+      backlog: groupBacklog(admin, namespace.groupId, namespace.commandsTopic),
       apis: () => deployment.urls(),
       acceptedAt: (api) => Math.max(0, ...loads.map((load) => load.acceptedAt(api) ?? 0)) || undefined,
     },

@@ -50,6 +50,12 @@ function ensureJars(config: StackConfig, libs: string, report: Report): Promise<
   return download;
 }
 
+/** The pid of the worker this stack started at its port, if it runs: to read its memory from /proc, say. */
+export function connectWorkerPid(config: StackConfig): number | undefined {
+  const files = connectFiles(config);
+  return readPid(files.pidFile, files.properties);
+}
+
 /** Connect keeps its state in Kafka: without a broker it cannot start. */
 async function kafkaAnswers(config: StackConfig): Promise<boolean> {
   const answers = await Promise.all(kafkaServices(config).map((node) => node.isReady().catch(() => false)));

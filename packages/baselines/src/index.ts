@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 
 export { kafkaSender } from './kafka-sender.js';
-export { createOrderTable, insertOrder, storedOrderIds } from './order-table.js';
+export { createOrderTable, insertOrder, insertOrderOnce, storedOrderIds } from './order-table.js';
 export type { PlacedOrder } from './server.js';
+export { serveOrders } from './server.js';
 
 /**
  * The baselines as servers, each run as its own process (`startScript`): the same route and

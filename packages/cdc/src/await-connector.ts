@@ -54,3 +54,26 @@ export async function awaitConnectorRunning(connect: KafkaConnect, name: string,
     },
   );
 }
+
+/** Resolves once the connector reports STOPPED and has no task left: from then on nothing reads its slot. */
+export async function awaitConnectorStopped(connect: KafkaConnect, name: string, { timeoutMs = 30_000 } = {}): Promise<void> {
+  await pWaitFor(
+    async () => {
+      const status = await connect.connectorStatus(name);
+      return status?.connector.state === 'STOPPED' && status.tasks.length === 0;
+    },
+    { interval: 200, timeout: { milliseconds: timeoutMs, message: `connector ${name} not stopped after ${timeoutMs} ms` } },
+  );
+}
+
+/**
+ * Resolves once Connect no longer reports the connector at all. A DELETE returns before its status
+ * is gone: the workers learn of it through their status topic, and until then report the connector
+ * and its task as they last were.
+ */
+export async function awaitConnectorGone(connect: KafkaConnect, name: string, { timeoutMs = 30_000 } = {}): Promise<void> {
+  await pWaitFor(async () => (await connect.connectorStatus(name)) === undefined, {
+    interval: 200,
+    timeout: { milliseconds: timeoutMs, message: `connector ${name} still reported after ${timeoutMs} ms` },
+  });
+}

@@ -1,5 +1,11 @@
 export { apicurioV2Url, avroConverterConfig, UnsupportedRegistry } from './avro-converter.js';
-export { awaitConnectorRunning, ConnectorFailed, ConnectorNotRunning } from './await-connector.js';
+export {
+  awaitConnectorGone,
+  awaitConnectorRunning,
+  awaitConnectorStopped,
+  ConnectorFailed,
+  ConnectorNotRunning,
+} from './await-connector.js';
 export { type ConnectorHealth, type ConnectorState, type ConnectorStatus, connectorHealth, type WorkerState } from './connector-status.js';
 export {
   type ConnectorConfig,
@@ -10,4 +16,13 @@ export {
 } from './kafka-connect.js';
 export { databaseConfig, type OutboxConnectorSpec, outboxConnectorConfig, replicationNames, routedByValue } from './outbox-connector.js';
 export { type CdcClients, deployOutboxConnector, removeOutboxConnector } from './outbox-deployment.js';
-export { awaitSlotActive, dropPublication, dropReplicationSlot, replicationSlot, type SlotState } from './replication-slot.js';
+export { createOutboxTable, deleteOutboxRows, insertOutboxRows, type OutboxRow, type Queryable } from './outbox-table.js';
+export {
+  awaitSlotActive,
+  currentWalPosition,
+  dropPublication,
+  dropReplicationSlot,
+  replicationSlot,
+  type SlotState,
+  slotConfirmedPast,
+} from './replication-slot.js';

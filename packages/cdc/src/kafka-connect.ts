@@ -40,7 +40,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Kafka Connect's REST API, the part Ouro uses: create or update, read the status, delete. */
+/** Kafka Connect's REST API, the part Ouro uses: create or update, read the status, stop and resume, delete. */
 export class KafkaConnect {
   private readonly requestTimeoutMs: number;
   private readonly rebalanceRetryMs: number;
@@ -69,6 +69,20 @@ export class KafkaConnect {
   async deleteConnector(name: string): Promise<boolean> {
     const { status } = await this.request('DELETE', `/connectors/${encodeURIComponent(name)}`, undefined, [404]);
     return status !== 404;
+  }
+
+  /**
+   * Stops the connector (KIP-875): its task shuts down and lets go of the replication slot, whose
+   * position stays where the connector last confirmed it, so PostgreSQL keeps the WAL from there
+   * on. Its configuration and offsets stay. Connect stops asynchronously: the status says when it has.
+   */
+  async stopConnector(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/stop`);
+  }
+
+  /** Starts a stopped (or paused) connector again, from its last committed offset. */
+  async resumeConnector(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
   }
 
   async connectors(): Promise<string[]> {

@@ -21,6 +21,13 @@ export interface OutboxConnectorSpec {
    * itself. Topics are not created: one that does not exist fails the task, as a typo should.
    */
   readonly topic?: string;
+  /**
+   * Commit each poll's records with the connector's offsets in one Kafka transaction (KIP-618), so
+   * a crash replays nothing a read_committed consumer saw. The worker must allow it
+   * (`exactly.once.source.support=enabled`, the stack's `CONNECT_EXACTLY_ONCE=true`), or the
+   * connector is refused. Default: at least once.
+   */
+  readonly exactlyOnce?: boolean;
 }
 
 /** The event router's placeholder for the routing column's value (the aggregatetype). */
@@ -80,7 +87,11 @@ export function outboxConnectorConfig(spec: OutboxConnectorSpec): ConnectorConfi
     // The outbox carries events from the moment the connector exists. A snapshot would publish
     // again every row still in the table.
     'snapshot.mode': 'no_data',
-    // Rows are deleted once published, or by a cleanup job: a delete is not an event.
+    // Rows are deleted once written (in the same transaction, or by a cleanup job): a delete is
+    // housekeeping, not an event. Skipped here, the publication carries no deletes at all (Debezium
+    // creates it `WITH (publish = 'insert, update')`), and no tombstone follows one. An update
+    // still reaches the router, which warns: an outbox row is never meant to change.
+    'skipped.operations': 'd,t',
     'tombstones.on.delete': 'false',
     // Debezium's own `__debezium.context.*` headers say nothing a consumer of events needs.
     'extended.headers.enabled': 'false',
@@ -90,5 +101,6 @@ export function outboxConnectorConfig(spec: OutboxConnectorSpec): ConnectorConfi
     'transforms.outbox.table.expand.json.payload': 'true',
     'transforms.outbox.table.fields.additional.placement': 'type:header:type',
     ...avroConverterConfig(spec.schemaRegistryUrl),
+    ...(spec.exactlyOnce ? { 'exactly.once.support': 'required', 'transaction.boundary': 'poll' } : {}),
   };
 }

@@ -38,6 +38,18 @@ describe('outboxConnectorConfig', () => {
     });
   });
 
+  it('is at least once unless asked, then requires the worker to commit records and offsets together', () => {
+    expect(outboxConnectorConfig(spec)).not.toHaveProperty(['exactly.once.support']);
+    expect(outboxConnectorConfig({ ...spec, exactlyOnce: true })).toMatchObject({
+      'exactly.once.support': 'required',
+      'transaction.boundary': 'poll',
+    });
+  });
+
+  it('publishes inserts only: rows deleted once written are housekeeping, neither events nor tombstones', () => {
+    expect(outboxConnectorConfig(spec)).toMatchObject({ 'skipped.operations': 'd,t', 'tombstones.on.delete': 'false' });
+  });
+
   it('routes each row through the outbox event router, by aggregatetype unless a topic is given', () => {
     expect(outboxConnectorConfig(spec)).toMatchObject({
       transforms: 'outbox',

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { awaitConnectorRunning } from './await-connector.js';
+import { awaitConnectorGone, awaitConnectorRunning } from './await-connector.js';
 import type { KafkaConnect } from './kafka-connect.js';
 import { type OutboxConnectorSpec, outboxConnectorConfig, replicationNames } from './outbox-connector.js';
 import { awaitSlotActive, dropPublication, dropReplicationSlot } from './replication-slot.js';
@@ -24,14 +24,16 @@ export async function deployOutboxConnector({ connect, pool }: CdcClients, spec:
 }
 
 /**
- * Deletes the connector for good: the connector, then its replication slot (once its task has let
- * go of it) and its publication. Without this, PostgreSQL would keep the WAL from the slot's
+ * Deletes the connector for good: the connector (until Connect no longer reports it), then its
+ * replication slot (once its task has let go of it) and its publication. Without this, PostgreSQL would keep the WAL from the slot's
  * position on for ever. Safe to repeat. (Connect keeps the connector's last offset in its offsets
  * topic; a connector created again under the same name starts from a new slot, with no snapshot.)
  */
 export async function removeOutboxConnector({ connect, pool }: CdcClients, name: string, { timeoutMs = 60_000 } = {}) {
   const { slot, publication } = replicationNames(name);
+  const deadline = Date.now() + timeoutMs;
   await connect.deleteConnector(name);
-  await dropReplicationSlot(pool, slot, { timeoutMs });
+  await awaitConnectorGone(connect, name, { timeoutMs });
+  await dropReplicationSlot(pool, slot, { timeoutMs: Math.max(1_000, deadline - Date.now()) });
   await dropPublication(pool, publication);
 }

@@ -67,3 +67,24 @@ export async function dropReplicationSlot(pool: pg.Pool, slot: string, { timeout
 export async function dropPublication(pool: pg.Pool, publication: string): Promise<void> {
   await pool.query(`drop publication if exists ${pg.escapeIdentifier(publication)}`);
 }
+
+/** Where PostgreSQL's WAL ends now: every transaction committed so far lies before it. */
+export async function currentWalPosition(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+  const lsn = rows[0]?.lsn;
+  if (!lsn) throw new Error('PostgreSQL gave no WAL position');
+  return lsn;
+}
+
+/**
+ * Whether the slot's reader has confirmed everything before `lsn`: Debezium confirms a position once
+ * the records before it are in Kafka and their offsets are flushed, so everything committed before
+ * `lsn` has been published. False when there is no such slot.
+ */
+export async function slotConfirmedPast(pool: pg.Pool, slot: string, lsn: string): Promise<boolean> {
+  const { rows } = await pool.query<{ past: boolean | null }>(
+    'select confirmed_flush_lsn >= $2::pg_lsn as past from pg_replication_slots where slot_name = $1',
+    [slot, lsn],
+  );
+  return rows[0]?.past === true;
+}

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, createRegistry } from '@ouro/messaging';
-import { createOutboxTable, eventually, insertOutboxRows, type ReadRecord, readToEnd, stackEnv, uniqueName } from '@ouro/testing';
+import { eventually, type ReadRecord, readToEnd, stackEnv, uniqueName } from '@ouro/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  awaitConnectorRunning,
+  awaitConnectorStopped,
+  createOutboxTable,
+  deleteOutboxRows,
   deployOutboxConnector,
+  insertOutboxRows,
   KafkaConnect,
   type OutboxConnectorSpec,
   removeOutboxConnector,
@@ -106,6 +111,60 @@ describe('an outbox connector (Debezium PostgreSQL + outbox event router, on the
     const serde = await serdeForTopic();
     const totals = await Promise.all(records.map(async (record) => (await serde.decode(record.value)).totalCents));
     expect(totals).toEqual([100, 200, 300]);
+  });
+
+  it('publishes a row deleted in the transaction that wrote it, and nothing for the delete', async () => {
+    // given one order's event inserted and deleted in one transaction, then another's inserted alone
+    const deleted = orderRow(`order-${randomUUID()}`, 111);
+    const kept = orderRow(`order-${randomUUID()}`, 222);
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await insertOutboxRows(client, table, [deleted]);
+      await deleteOutboxRows(client, table, [deleted.id]);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    await insertOutboxRows(pool, table, [kept]);
+
+    // then each is published once, and the delete neither reaches the topic nor the connector
+    const records = await eventually(
+      async () => {
+        const all = (await readToEnd(kafka, topic)).filter((record) => [deleted.aggregateId, kept.aggregateId].includes(record.key ?? ''));
+        expect(all.map((record) => header(record, 'id'))).toEqual([deleted.id, kept.id]);
+        return all;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(records.every((record) => record.value !== null)).toBe(true);
+    const { rows } = await pool.query('select pubinsert, pubupdate, pubdelete, pubtruncate from pg_publication where pubname = $1', [
+      replicationNames(spec.name).publication,
+    ]);
+    expect(rows).toEqual([{ pubinsert: true, pubupdate: true, pubdelete: false, pubtruncate: false }]);
+  });
+
+  it('publishes nothing while stopped, and everything written meanwhile once resumed, from where it stopped', async () => {
+    // given a stopped connector: its task gone, its slot no longer read
+    await connect.stopConnector(spec.name);
+    await awaitConnectorStopped(connect, spec.name);
+    const { slot } = replicationNames(spec.name);
+    expect(await replicationSlot(pool, slot)).toMatchObject({ active: false });
+    const row = orderRow(`order-${randomUUID()}`, 333);
+    const published = async () => (await readToEnd(kafka, topic)).filter((record) => record.key === row.aggregateId);
+
+    // when a row is written, then the connector resumes
+    await insertOutboxRows(pool, table, [row]);
+    const whilePaused = await published();
+    await connect.resumeConnector(spec.name);
+    await awaitConnectorRunning(connect, spec.name);
+
+    // then the row was held back, and arrives once
+    expect(whilePaused).toEqual([]);
+    await eventually(async () => expect((await published()).map((record) => header(record, 'id'))).toEqual([row.id]), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
   });
 
   it('takes its replication slot and publication with it when removed', async () => {

@@ -96,10 +96,13 @@ export const zombieProcessor =
     healed(name);
   };
 
+/** What a fault on a stack's service needs: the stack, and where to say it was injected and healed. */
+export type StackFaultContext = Pick<FaultContext, 'stack' | 'injected' | 'healed'>;
+
 /** A stack service crashed (SIGKILL; PostgreSQL in immediate mode) and started again `downMs` later. */
 export const crashAndRestart =
   (target: FaultTarget, downMs: number) =>
-  async ({ stack, injected, healed }: Pick<FaultContext, 'stack' | 'injected' | 'healed'>): Promise<void> => {
+  async ({ stack, injected, healed }: StackFaultContext): Promise<void> => {
     await crashService(stack, target);
     injected(`crash ${target}`);
     await sleep(downMs);

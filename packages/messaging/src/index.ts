@@ -41,6 +41,6 @@ export {
 } from './registry/compatibility.js';
 export { explainIncompatibility, type RegisteredVersion } from './registry/explain-incompatibility.js';
 export { RegistryError, RegistryUnreachableError } from './registry/registry-http.js';
-export { AvroSerde, createRegistry, SchemaNotRegistered, SchemaUnavailable, UndecodableMessage } from './serde.js';
+export { AvroSerde, createRegistry, decodeConfluentAvro, SchemaNotRegistered, SchemaUnavailable, UndecodableMessage } from './serde.js';
 export { ensureTopics, type TopicSpec } from './topics.js';
 export { type DeadLetterOptions, TransactionalProcessor, type TransactionalProcessorOptions } from './transactional-processor.js';

@@ -60,27 +60,33 @@ export class AvroSerde<T> {
     return this.registry.encode(this.schemaId, value);
   }
 
-  /**
-   * Decodes in two steps, each with its own meaning when it fails: looking the writer's schema up
-   * (any failure but "no such schema" is the registry's, so transient) and parsing the body with it
-   * (a failure there is the message's own).
-   */
-  async decode(buffer: Buffer | null): Promise<T> {
-    if (!buffer || buffer.length < 5 || buffer.readUInt8(0) !== 0) {
-      throw new UndecodableMessage('not in the Confluent wire format (no magic byte 0 and schema id)');
-    }
-    const schemaId = buffer.readUInt32BE(1);
-    let writer: Awaited<ReturnType<SchemaRegistry['getSchema']>>;
-    try {
-      writer = await this.registry.getSchema(schemaId);
-    } catch (error) {
-      if (isSchemaNotFound(error)) throw new UndecodableMessage(`schema id ${schemaId} is not in the registry`, { cause: error });
-      throw new SchemaUnavailable(schemaId, error);
-    }
-    try {
-      return (writer as { fromBuffer(payload: Buffer): unknown }).fromBuffer(buffer.subarray(5)) as T;
-    } catch (error) {
-      throw new UndecodableMessage(error instanceof Error ? error.message : String(error), { cause: error });
-    }
+  /** Decodes with the record's own writer schema, whatever it is (`decodeConfluentAvro`). */
+  decode(buffer: Buffer | null): Promise<T> {
+    return decodeConfluentAvro<T>(this.registry, buffer);
+  }
+}
+
+/**
+ * Decodes a Confluent-framed Avro value with the writer schema its id names, whoever wrote it (a
+ * connector's converter, say). Two steps, each with its own meaning when it fails: looking the
+ * writer's schema up (any failure but "no such schema" is the registry's, so transient) and parsing
+ * the body with it (a failure there is the message's own).
+ */
+export async function decodeConfluentAvro<T>(registry: SchemaRegistry, buffer: Buffer | null): Promise<T> {
+  if (!buffer || buffer.length < 5 || buffer.readUInt8(0) !== 0) {
+    throw new UndecodableMessage('not in the Confluent wire format (no magic byte 0 and schema id)');
+  }
+  const schemaId = buffer.readUInt32BE(1);
+  let writer: Awaited<ReturnType<SchemaRegistry['getSchema']>>;
+  try {
+    writer = await registry.getSchema(schemaId);
+  } catch (error) {
+    if (isSchemaNotFound(error)) throw new UndecodableMessage(`schema id ${schemaId} is not in the registry`, { cause: error });
+    throw new SchemaUnavailable(schemaId, error);
+  }
+  try {
+    return (writer as { fromBuffer(payload: Buffer): unknown }).fromBuffer(buffer.subarray(5)) as T;
+  } catch (error) {
+    throw new UndecodableMessage(error instanceof Error ? error.message : String(error), { cause: error });
   }
 }

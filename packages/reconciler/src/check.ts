@@ -3,6 +3,7 @@ import type { OrderRow } from '@ouro/db';
 import { orderCreatedFrom } from '@ouro/domain';
 import type { AcceptedEntry } from './accepted-file.js';
 import { checkResult, duplicatedAnnouncements, ghostAnnouncements, groupBy, positions } from './delivery.js';
+import { disagreementOf } from './findings.js';
 import { checkNames, type Finding, type ReconcileReport } from './report.js';
 import {
   at,
@@ -239,34 +240,9 @@ function cacheChecks({ snapshot, rows, failures, options }: Index): { stalePendi
   return found;
 }
 
-/**
- * Per order, the OrderCreated kafkajs saw against those the second reader saw, over the offsets both
- * read (per partition, up to the lower of their last offsets: a topic still being written may have
- * grown between the two reads).
- */
+/** Per order, the OrderCreated kafkajs saw against those the second reader saw. */
 function disagreement({ snapshot }: Index): Finding[] {
-  const { audit } = snapshot;
-  if (!audit) return [];
-  const lastOffsets = (records: readonly { partition: number; offset: number }[]) => {
-    const last = new Map<number, number>();
-    for (const { partition, offset } of records) last.set(partition, Math.max(last.get(partition) ?? -1, offset));
-    return last;
-  };
-  const ours = lastOffsets(snapshot.events);
-  const theirs = lastOffsets(audit.records);
-  const within = ({ partition, offset }: { partition: number; offset: number }) =>
-    offset <= Math.min(ours.get(partition) ?? -1, theirs.get(partition) ?? -1);
-  const count = (keys: readonly (string | null | undefined)[]) => {
-    const counts = new Map<string, number>();
-    for (const key of keys) if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
-    return counts;
-  };
-  const kafkajs = count(snapshot.events.filter(within).map((record) => record.key));
-  const audited = count(audit.records.filter(within).map((record) => record.key));
-  return [...new Set([...kafkajs.keys(), ...audited.keys()])].flatMap((key) => {
-    const [a, b] = [kafkajs.get(key) ?? 0, audited.get(key) ?? 0];
-    return a === b ? [] : [{ orderId: key, detail: `kafkajs reads ${a} OrderCreated, ${audit.reader} reads ${b}` }];
-  });
+  return snapshot.audit ? disagreementOf(snapshot.events, snapshot.audit) : [];
 }
 
 /** Checks one deployment's snapshot against the invariants. Pure: the same inputs, the same report. */

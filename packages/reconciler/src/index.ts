@@ -10,6 +10,19 @@ export {
   type KeyedPosition,
 } from './delivery.js';
 export { type FormatOptions, formatReport } from './format.js';
+export {
+  checkOutboxSnapshot,
+  type OutboxCheckName,
+  type OutboxOrderRow,
+  type OutboxReport,
+  type OutboxSnapshot,
+  outboxCheckNames,
+  type RelayedEvent,
+  type RelayedOrderCreated,
+} from './outbox-check.js';
+export { collectOutboxSnapshot, type OutboxCollectOptions } from './outbox-collect.js';
+export { formatOutboxReport } from './outbox-format.js';
+export { reconcileOutbox } from './outbox-reconcile.js';
 export { defaultConvergenceMs, type ReconcileOptions, reconcile } from './reconcile.js';
 export {
   type CheckName,

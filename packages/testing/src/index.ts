@@ -15,5 +15,4 @@ export {
 export { eventually } from './eventually.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './kafka.js';
 export { type LoggedLine, loggedLines, waitForLog } from './logs.js';
-export { createOutboxTable, insertOutboxRows, type OutboxRow } from './outbox-table.js';
 export { stackEnv } from './stack-env.js';

@@ -18,7 +18,15 @@ interface Results extends CeilingResults {
   readonly endToEnd: Record<string, LoadResult[]>;
   readonly catchUp: { orders: number; seconds: number; ordersPerSecond: number; peakRssMb: number };
   readonly memory: Record<string, number>;
+  readonly cdc?: CdcSummary | undefined;
   readonly profile?: Record<string, ProfileSummary> | undefined;
+}
+
+/** What only the CDC baseline has: its relay's catch-up and the Connect worker's memory. */
+interface CdcSummary {
+  readonly catchUp: { events: number; seconds: number; eventsPerSecond: number; walHeldMb: number };
+  readonly connect: { peakRssMbUnderLoad: number; peakRssMb: number; heap: string };
+  readonly serverPeakRssMb: number;
 }
 
 const saturationOf = (runs: readonly LoadResult[] | undefined) => runs?.find((run) => run.offeredRate === null);
@@ -86,6 +94,16 @@ export function evaluateTargets(results: Results) {
   ];
 }
 
+export function cdcLines({ catchUp, connect, serverPeakRssMb }: CdcSummary): string[] {
+  return [
+    '## Change data capture: the relay and its JVM',
+    '',
+    `- Backlog of ${catchUp.events.toLocaleString('en')} outbox rows, written while the connector was stopped (its slot then held ${catchUp.walHeldMb} MB of WAL), published in ${catchUp.seconds} s from its resumption (its task's start included): **${catchUp.eventsPerSecond} events/s**.`,
+    `- Peak RSS (VmHWM) of the Kafka Connect worker (one JVM, \`-Xmx${connect.heap}\`): ${connect.peakRssMbUnderLoad} MB after the load, ${connect.peakRssMb} MB after the catch-up.`,
+    `- Peak RSS (VmHWM) of the CDC server (Node): ${serverPeakRssMb} MB.`,
+  ];
+}
+
 export function renderMarkdown(results: Results, charts: readonly string[]): string {
   const lines: string[] = [];
   lines.push(`# Benchmark ${results.date} (${results.mode})`, '');
@@ -129,6 +147,7 @@ export function renderMarkdown(results: Results, charts: readonly string[]): str
     `- Backlog of ${results.catchUp.orders.toLocaleString('en')} commands drained in ${results.catchUp.seconds} s: **${results.catchUp.ordersPerSecond} orders/s**.`,
   );
   for (const [process, mb] of Object.entries(results.memory)) lines.push(`- Peak RSS (VmHWM) ${process}: ${mb} MB`);
+  if (results.cdc) lines.push('', ...cdcLines(results.cdc));
   for (const [name, profile] of Object.entries(results.profile ?? {})) {
     lines.push(
       '',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../processes.js';
-import { evaluateTargets } from './markdown.js';
+import { cdcLines, evaluateTargets } from './markdown.js';
 
 const run = (offeredRate: number | null, throughput: number, p99: number, e2eP99?: number): LoadResult => ({
   offeredRate,
@@ -85,5 +85,20 @@ describe('evaluateTargets', () => {
     const rows = evaluateTargets(results({ ceilingShare: null }) as never);
 
     expect(rows[4]).toMatchObject({ measured: 'no ceiling measured', met: false });
+  });
+});
+
+describe('cdcLines', () => {
+  it('reports the relay’s catch-up with the WAL its stopped slot held, and the Connect JVM’s peak beside its heap limit', () => {
+    const text = cdcLines({
+      catchUp: { events: 20_000, seconds: 4, eventsPerSecond: 5_000, walHeldMb: 12.5 },
+      connect: { peakRssMbUnderLoad: 400, peakRssMb: 450, heap: '512m' },
+      serverPeakRssMb: 120,
+    }).join('\n');
+
+    expect(text).toContain('20,000 outbox rows');
+    expect(text).toContain('held 12.5 MB of WAL');
+    expect(text).toContain('**5000 events/s**');
+    expect(text).toContain('`-Xmx512m`): 400 MB after the load, 450 MB after the catch-up');
   });
 });
