@@ -158,3 +158,23 @@ export async function pollUntil(
     await sleep(intervalMs);
   }
 }
+
+/**
+ * Stopping, crashing and recognising a daemon the stack started and knows by its pid file. `ownedPid`
+ * answers only for a process that is still ours (its command line checked), so a pid reused by
+ * another process is never signalled.
+ */
+export function daemonLifecycle(pidFile: string, ownedPid: () => number | undefined, stopGraceMs?: number) {
+  return {
+    async stop(): Promise<void> {
+      const running = ownedPid();
+      if (running) await stopProcess(running, stopGraceMs);
+      removeFile(pidFile);
+    },
+    async crash(): Promise<void> {
+      const running = ownedPid();
+      if (running) await killProcess(running);
+    },
+    isOwned: () => ownedPid() !== undefined,
+  };
+}

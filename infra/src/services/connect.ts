@@ -4,7 +4,7 @@ import type { StackConfig } from '../config.js';
 import { connectFiles, connectWorkerProperties } from '../connect-worker.js';
 import { onceFor, requireCommand } from '../install.js';
 import { java21Binary, provisionJava21 } from '../java21.js';
-import { killProcess, readPid, removeFile, run, spawnDaemon, stopProcess } from '../process.js';
+import { daemonLifecycle, readPid, run, spawnDaemon } from '../process.js';
 import type { Report, Service } from '../service.js';
 import { kafkaServices } from './kafka.js';
 
@@ -125,17 +125,8 @@ export function connectService(config: StackConfig): Service {
         files.pidFile,
       );
     },
-    async stop() {
-      // Graceful: each task stops and Debezium flushes its last offsets before the worker leaves.
-      const running = ownedPid();
-      if (running) await stopProcess(running);
-      removeFile(files.pidFile);
-    },
-    async crash() {
-      const running = ownedPid();
-      if (running) await killProcess(running);
-    },
-    isOwned: () => ownedPid() !== undefined,
+    // Stopped gracefully: each task stops and Debezium flushes its last offsets before the worker leaves.
+    ...daemonLifecycle(files.pidFile, ownedPid),
     // Started with other worker properties than this version writes (say, another flush interval).
     isOutdated: () => ownedPid() !== undefined && written() !== properties(),
     // Its state is in Kafka's topics (and the replication slots in PostgreSQL): a reset of those clears it.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { StackConfig } from '../config.js';
 import { onceFor, requireCommand } from '../install.js';
 import { logFile, pidFile, serviceDir } from '../paths.js';
-import { killProcess, readPid, removeFile, run, spawnDaemon, stopProcess } from '../process.js';
+import { daemonLifecycle, readPid, run, spawnDaemon } from '../process.js';
 import type { Report, Service } from '../service.js';
 import { toolsDir } from '../tools-dir.js';
 
@@ -115,16 +115,7 @@ export function jaegerService(config: StackConfig): Service {
     async start() {
       spawnDaemon(jaegerBinary, ['--config', configFile], log, pid);
     },
-    async stop() {
-      const running = ownedPid();
-      if (running) await stopProcess(running);
-      removeFile(pid);
-    },
-    async crash() {
-      const running = ownedPid();
-      if (running) await killProcess(running);
-    },
-    isOwned: () => ownedPid() !== undefined,
+    ...daemonLifecycle(pid, ownedPid),
     // Traces live in memory: nothing on disk to delete.
     dataDirs: () => [],
   };

@@ -14,7 +14,7 @@ import {
   propertyOf,
 } from '../kafka-cluster.js';
 import { serviceDir } from '../paths.js';
-import { killProcess, readPid, removeFile, run, spawnDaemon, stopProcess } from '../process.js';
+import { daemonLifecycle, readPid, run, spawnDaemon } from '../process.js';
 import type { Report, Service } from '../service.js';
 
 /** The brokers in the metadata of the first of `brokers` that answers; throws when none does. */
@@ -170,16 +170,7 @@ export function kafkaNodeService(config: StackConfig, node: KafkaNode): Service 
         files.pidFile,
       );
     },
-    async stop() {
-      const running = ownedPid();
-      if (running) await stopProcess(running, 60_000);
-      removeFile(files.pidFile);
-    },
-    async crash() {
-      const running = ownedPid();
-      if (running) await killProcess(running);
-    },
-    isOwned: () => ownedPid() !== undefined,
+    ...daemonLifecycle(files.pidFile, ownedPid, 60_000),
     pid: ownedPid,
     isOutdated: () => ownedPid() !== undefined && written() !== serverProperties,
     dataDirs: () => [files.dataDir],

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { StackConfig } from '../config.js';
 import { aptInstall } from '../install.js';
 import { logFile, pidFile, serviceDir } from '../paths.js';
-import { commandExists, killProcess, pollUntil, readPid, removeFile, run, stopProcess } from '../process.js';
+import { commandExists, daemonLifecycle, pollUntil, readPid, run } from '../process.js';
 import type { Service } from '../service.js';
 
 /** Redis from Debian's packages. */
@@ -63,17 +63,8 @@ export function redisService(config: StackConfig): Service {
       // The daemon writes its pid file a moment after the command returns; until then it would look gone.
       await pollUntil(async () => ownedPid() !== undefined, { timeoutMs: 10_000, intervalMs: 50 });
     },
-    async stop() {
-      // SIGTERM is Redis's SHUTDOWN: the append-only file is flushed before it exits.
-      const running = ownedPid();
-      if (running) await stopProcess(running);
-      removeFile(pid);
-    },
-    async crash() {
-      const running = ownedPid();
-      if (running) await killProcess(running);
-    },
-    isOwned: () => ownedPid() !== undefined,
+    // Stopped with SIGTERM, which is Redis's SHUTDOWN: the append-only file is flushed before it exits.
+    ...daemonLifecycle(pid, ownedPid),
     dataDirs: () => [dataDir],
   };
 }

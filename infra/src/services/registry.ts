@@ -4,7 +4,7 @@ import type { StackConfig } from '../config.js';
 import { onceFor, requireCommand } from '../install.js';
 import { java21Binary, provisionJava21 } from '../java21.js';
 import { logFile, pidFile, serviceDir } from '../paths.js';
-import { killProcess, readPid, removeFile, run, spawnDaemon, stopProcess } from '../process.js';
+import { daemonLifecycle, readPid, run, spawnDaemon } from '../process.js';
 import type { Service } from '../service.js';
 
 /**
@@ -78,16 +78,7 @@ export function registryService(config: StackConfig): Service {
         app,
       );
     },
-    async stop() {
-      const running = ownedPid();
-      if (running) await stopProcess(running);
-      removeFile(pid);
-    },
-    async crash() {
-      const running = ownedPid();
-      if (running) await killProcess(running);
-    },
-    isOwned: () => ownedPid() !== undefined,
+    ...daemonLifecycle(pid, ownedPid),
     dataDirs: () => [dataDir],
   };
 }
