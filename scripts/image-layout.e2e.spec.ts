@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { productionNodeOptions } from '@ouro/app-runner';
 import { createKafka } from '@ouro/messaging';
 import { appIsReady, eventually, type RunningApp, stackEnv, startCommand, uniqueName } from '@ouro/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +23,10 @@ const deployment = {
   PROCESSOR_GROUP_ID: `${name}.processor`,
   PROCESSOR_TRANSACTIONAL_ID_PREFIX: `${name}.processor`,
 };
-// As in the image: production mode, no loader or module path inherited from the test runner.
-const imageEnv = { ...deployment, NODE_ENV: 'production', NODE_OPTIONS: '--enable-source-maps', NODE_PATH: '' };
+/** The image's Node flags, read from the Dockerfile's ENV. */
+const imageNodeOptions = readFileSync(join(import.meta.dirname, '../Dockerfile'), 'utf8').match(/NODE_OPTIONS="([^"]*)"/)?.[1];
+// As in the image: production mode, its Node flags, no loader or module path inherited from the test runner.
+const imageEnv = { ...deployment, NODE_ENV: 'production', NODE_OPTIONS: imageNodeOptions ?? '', NODE_PATH: '' };
 const running: RunningApp[] = [];
 /** The endpoints the Helm chart probes and scrapes, from its values. */
 const { endpoints } = parse(readFileSync(join(import.meta.dirname, '../infra/helm/ouro/values.yaml'), 'utf8')) as {
@@ -51,6 +54,10 @@ afterAll(async () => {
 });
 
 describe('the image layout', () => {
+  it('runs the apps with the Node flags every bundled start uses (the heap sized for one app)', () => {
+    expect(imageNodeOptions?.split(' ')).toEqual(productionNodeOptions);
+  });
+
   it.each(Object.keys(imageCommands))('%s holds its bundle and its production dependencies, nothing else', (app) => {
     const manifest = JSON.parse(readFileSync(join(layout, app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 

@@ -4,6 +4,16 @@ import { createInterface } from 'node:readline';
 
 const root = resolve(import.meta.dirname, '../../..');
 
+/**
+ * The Node flags production runs the bundles with (the image's `NODE_OPTIONS`): stack traces in
+ * source terms, and a heap sized for one app instead of V8's defaults for a whole machine. Left to
+ * its defaults, V8 grows the heap with the allocation rate (a 16 MB young generation, an old one
+ * that grows long before it collects): 300–350 MB resident under load for a live set of a few
+ * tens of MB. With these, order-api held 8,000 requests waiting on a partitioned Kafka link (a
+ * 223 MB peak) and served again once it healed.
+ */
+export const productionNodeOptions: readonly string[] = ['--enable-source-maps', '--max-semi-space-size=8', '--max-old-space-size=128'];
+
 export type AppName = 'order-api' | 'order-processor';
 
 export interface RunningApp {
@@ -50,7 +60,7 @@ export interface StartOptions {
   readonly cwd?: string;
   /**
    * Runs the app's esbuild bundles (`dist/instrumentation.js`, then `dist/main.js`, built by `turbo
-   * run build`) on plain Node, as production does, instead of its sources through tsx.
+   * run build`) on plain Node with `productionNodeOptions`, as the image does, instead of its sources through tsx.
    */
   readonly bundle?: boolean;
 }
@@ -67,7 +77,7 @@ export function startApp(
   const app = (file: string) => resolve(root, 'apps', name, file);
   // Its instrumentation first, as `npm start` and the image load it: tracing hooks the libraries before the app imports them.
   const command = bundle
-    ? [process.execPath, '--enable-source-maps', ...nodeOptions, '--import', app('dist/instrumentation.js'), app('dist/main.js')]
+    ? [process.execPath, ...productionNodeOptions, ...nodeOptions, '--import', app('dist/instrumentation.js'), app('dist/main.js')]
     : [process.execPath, ...nodeOptions, '--import', 'tsx', '--import', app('src/instrumentation.ts'), app('src/main.ts')];
   return startCommand(name, command, env, isReady[name], options);
 }

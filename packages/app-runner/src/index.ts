@@ -3,6 +3,7 @@ export {
   appIsReady,
   type LogLine,
   listening,
+  productionNodeOptions,
   type ReadyWhen,
   type RunningApp,
   type StartOptions,
