@@ -28,7 +28,7 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=8 --max-old-space-size=128" \
+    NODE_OPTIONS="--enable-source-maps --max-old-space-size=128" \
     API_HOST=0.0.0.0 \
     PROCESSOR_HTTP_HOST=0.0.0.0 \
     PATH=/app/bin:$PATH

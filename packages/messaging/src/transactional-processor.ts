@@ -139,6 +139,10 @@ export class TransactionalProcessor<T> {
       groupId: this.options.groupId,
       readUncommitted: false,
       maxWaitTimeInMs: 1_000,
+      // A fetch brings at most 256 kB a partition (about 1,700 commands, the default is 1 MB): a
+      // backlog is read in fetches of a few chunks each, so the records held at once, decoded, stay
+      // a small part of the heap production gives the app (`productionNodeOptions`).
+      maxBytesPerPartition: 256 * 1024,
       sessionTimeout,
       heartbeatInterval: Math.floor(sessionTimeout / 10),
       partitionAssigners: [partitionGroupAssigner(this.partitionGroups)],
