@@ -18,6 +18,7 @@ import { renderMarkdown } from './report/markdown.js';
 import { summariseProfile } from './report/profile.js';
 import { catchUp } from './scenarios/catch-up.js';
 import { cdcServerName, measureCdc } from './scenarios/cdc.js';
+import { measureConsole } from './scenarios/console.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, profile: { type: 'boolean' } } });
 const quick = values.quick ?? false;
@@ -35,6 +36,8 @@ const plan = quick
       outboxE2eRates: [500],
       backlog: 20_000,
       connections: 32,
+      consoleRates: [50],
+      consoleSec: 5,
     }
   : {
       saturationSec: 15,
@@ -45,6 +48,8 @@ const plan = quick
       outboxE2eRates: [500, 1_000],
       backlog: 100_000,
       connections: 64,
+      consoleRates: [50, 200],
+      consoleSec: 15,
     };
 
 // The commit the measured code came from, read before anything runs; a dirty tree is said so.
@@ -155,6 +160,10 @@ const memory = {
 };
 say(`peak RSS: order-api ${memory['order-api']} MB, order-processor ${memory['order-processor']} MB`);
 
+// 6. The console's own cost (scenarios/console.ts): idle, then while its load generator sends orders,
+// with one page following its stream.
+const consoleCost = await measureConsole({ rates: plan.consoleRates, phaseSec: plan.consoleSec, cpu, say });
+
 // 3. Processor catch-up: a backlog drained by a fresh processor.
 say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands`);
 const catchUpResult = await catchUp(plan.backlog, say, {
@@ -196,6 +205,7 @@ const results = {
   catchUp: catchUpResult,
   memory: { ...memory, 'order-processor (catch-up)': catchUpResult.peakRssMb },
   cdc: { catchUp: cdc.catchUp, connect: cdc.connect, serverPeakRssMb: cdc.serverPeakRssMb },
+  console: consoleCost,
   profile,
   ceiling,
   ceilingError,

@@ -105,12 +105,15 @@ export class CpuMeter {
   private sample(extra: Readonly<Record<string, ProcessGroup>>): CpuSample {
     const groups: Record<string, number> = {};
     for (const [name, group] of Object.entries(this.groups)) groups[name] = group() + (extra[name]?.() ?? 0);
+    // A group only this phase has (the console's own process, say).
+    for (const [name, group] of Object.entries(extra)) if (!(name in this.groups)) groups[name] = group();
     return { atMs: performance.now(), machine: readMachineStat(), groups };
   }
 
   /**
    * Starts a phase; the function it returns ends it with the orders it moved and records it. `extra`
-   * adds processes to a group for this phase only (the processor a catch-up starts).
+   * adds processes to a group for this phase only (the processor a catch-up starts), or a group of
+   * its own.
    */
   start(phase: string, extra: Readonly<Record<string, ProcessGroup>> = {}): (orders: number) => PhaseCpu {
     const before = this.sample(extra);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CpuSample, phaseCpu, treeTicks } from './cpu.js';
+import { CpuMeter, type CpuSample, phaseCpu, treeTicks } from './cpu.js';
 
 const hz = 100;
 const sample = (atMs: number, busy: number, total: number, groups: Record<string, number>): CpuSample => ({
@@ -37,6 +37,23 @@ describe('phaseCpu', () => {
     const phase = phaseCpu('idle', sample(0, 0, 0, { Redis: 0 }), sample(1_000, 10, 200, { Redis: 5 }), 0, hz);
 
     expect(phase.processes[0]?.perThousandOrders).toBeNaN();
+  });
+});
+
+describe('CpuMeter', () => {
+  it("adds a phase's extra processes to a group it has, and counts a group only the phase has", () => {
+    // given groups that read fixed tick counts, moving between the two samples
+    let ticks = 0;
+    const meter = new CpuMeter({ 'order-api': () => ticks });
+    const end = meter.start('console', { 'order-api': () => 2 * ticks, console: () => 3 * ticks });
+    ticks = 100;
+
+    // when
+    const phase = end(1_000);
+
+    // then
+    expect(phase.processes.map(({ name }) => name)).toEqual(['order-api', 'console']);
+    expect(phase.processes.map(({ cpuSec }) => cpuSec).map((sec) => Math.round(sec * 100))).toEqual([300, 300]);
   });
 });
 

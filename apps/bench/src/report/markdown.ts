@@ -1,4 +1,5 @@
 import type { LoadResult } from '../processes.js';
+import type { ConsoleCost } from '../scenarios/console.js';
 import { type CeilingResults, renderCeiling } from './ceiling-markdown.js';
 
 interface ProfileSummary {
@@ -19,6 +20,7 @@ interface Results extends CeilingResults {
   readonly catchUp: { orders: number; seconds: number; ordersPerSecond: number; peakRssMb: number };
   readonly memory: Record<string, number>;
   readonly cdc?: CdcSummary | undefined;
+  readonly console?: ConsoleCost | undefined;
   readonly profile?: Record<string, ProfileSummary> | undefined;
 }
 
@@ -104,6 +106,23 @@ export function cdcLines({ catchUp, connect, serverPeakRssMb }: CdcSummary): str
   ];
 }
 
+export function consoleLines({ phases, peakRssMb }: ConsoleCost): string[] {
+  return [
+    "## The console's own cost",
+    '',
+    "The console process alone (its server, its watchers of the live deployment, its load generator's client, one page's stream read to the end); the order-api and order-processor it deploys are processes of their own, in the CPU table below.",
+    '',
+    '| phase | orders | CPU (share of one core) | RSS MB | stream events/s | stream kB/s | followed step by step |',
+    '|---|---|---|---|---|---|---|',
+    ...phases.map(
+      (phase) =>
+        `| ${phase.label} | ${phase.orders} | ${Math.round(phase.cpuShareOfCore * 1000) / 10}% | ${phase.rssMb} | ${phase.streamEventsPerSecond} | ${phase.streamKbPerSecond} | ${phase.sampleEvery === 1 ? 'every order' : `1 in ${phase.sampleEvery}`} |`,
+    ),
+    '',
+    `Peak RSS (VmHWM) of the console process: ${peakRssMb} MB.`,
+  ];
+}
+
 export function renderMarkdown(results: Results, charts: readonly string[]): string {
   const lines: string[] = [];
   lines.push(`# Benchmark ${results.date} (${results.mode})`, '');
@@ -148,6 +167,7 @@ export function renderMarkdown(results: Results, charts: readonly string[]): str
   );
   for (const [process, mb] of Object.entries(results.memory)) lines.push(`- Peak RSS (VmHWM) ${process}: ${mb} MB`);
   if (results.cdc) lines.push('', ...cdcLines(results.cdc));
+  if (results.console) lines.push('', ...consoleLines(results.console));
   for (const [name, profile] of Object.entries(results.profile ?? {})) {
     lines.push(
       '',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../processes.js';
-import { cdcLines, evaluateTargets } from './markdown.js';
+import { cdcLines, consoleLines, evaluateTargets } from './markdown.js';
 
 const run = (offeredRate: number | null, throughput: number, p99: number, e2eP99?: number): LoadResult => ({
   offeredRate,
@@ -100,5 +100,22 @@ describe('cdcLines', () => {
     expect(text).toContain('held 12.5 MB of WAL');
     expect(text).toContain('**5000 events/s**');
     expect(text).toContain('`-Xmx512m`): 400 MB after the load, 450 MB after the catch-up');
+  });
+});
+
+describe('consoleLines', () => {
+  it('gives the console process its own row per phase: CPU as a share of a core, memory, the stream and the sampling', () => {
+    const phase = { seconds: 15, rssMb: 180.5, streamEventsPerSecond: 40, streamKbPerSecond: 12.3 };
+    const text = consoleLines({
+      phases: [
+        { ...phase, label: 'idle, one page open', ratePerSecond: 0, orders: 0, cpuShareOfCore: 0.024, sampleEvery: 1 },
+        { ...phase, label: '200 orders/s, one page open', ratePerSecond: 200, orders: 3_000, cpuShareOfCore: 0.153, sampleEvery: 10 },
+      ],
+      peakRssMb: 240.2,
+    }).join('\n');
+
+    expect(text).toContain('| idle, one page open | 0 | 2.4% | 180.5 | 40 | 12.3 | every order |');
+    expect(text).toContain('| 200 orders/s, one page open | 3000 | 15.3% | 180.5 | 40 | 12.3 | 1 in 10 |');
+    expect(text).toContain('console process: 240.2 MB');
   });
 });
