@@ -66,7 +66,11 @@ function followStream(url: string) {
     .catch((error: unknown) => {
       if (!abort.signal.aborted) throw error;
     });
-  return { counted, stop: () => (abort.abort(), done) };
+  const stop = () => {
+    abort.abort();
+    return done;
+  };
+  return { counted, stop };
 }
 
 const rssMb = (pid: number) => {
