@@ -108,6 +108,14 @@ export function buildDashboard() {
       ]),
     )
     .withPanel(
+      timeseries('Transaction phases', "Mean time of each phase of a committed transaction: where a chunk's time goes", 's', [
+        [
+          'sum by (phase) (rate(ouro_processor_transaction_phase_seconds_sum[5m])) / sum by (phase) (rate(ouro_processor_transaction_phase_seconds_count[5m]))',
+          '{{phase}}',
+        ],
+      ]),
+    )
+    .withPanel(
       timeseries('Retries by failure kind /s', 'Failed attempts (each retried); fences are partition groups verified again', 'ops', [
         ['sum by (kind) (rate(ouro_processor_attempt_failures_total[5m]))', '{{kind}}'],
         ['sum(rate(ouro_processor_group_verifications_total[5m]))', 'verifications (fences)'],

@@ -25,7 +25,7 @@ export {
 } from './processing/dead-letters.js';
 export { describeFailure } from './processing/describe-failure.js';
 export type { BatchHandler, HandlerResult, InputMessage } from './processing/handler.js';
-export type { ChunkInfo, CommittedPart, CommittedTransaction, ProcessorObserver } from './processing/observer.js';
+export type { ChunkInfo, CommittedPart, CommittedTransaction, ProcessorObserver, TransactionPhase } from './processing/observer.js';
 export { groupOf, groupTransactionalId, type PartitionGroups, partitionGroupAssigner } from './processing/partition-groups.js';
 export { pause, retry, stopped } from './processing/retry.js';
 export { hasCaughtUp, type ReadRecord, readToEnd, waitForGroupToCatchUp } from './read-to-end.js';

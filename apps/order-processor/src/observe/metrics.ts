@@ -4,6 +4,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 /** From the API's 202 to the commit: seconds, up to the convergence bound and past it. */
 const freshnessBuckets = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 const chunkBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** A step of a transaction: a broker or database round trip or a few, or a wait. */
+const phaseBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
 
 /**
  * The processor's Prometheus metrics, fed by the runtime's observer events (and the order handler,
@@ -24,6 +26,7 @@ export class ProcessorMetrics implements ProcessorObserver {
   private readonly failures: Counter<'kind'>;
   private readonly deadLetters: Counter<'reason'>;
   private readonly chunkDuration: Histogram;
+  private readonly phaseDuration: Histogram<'phase'>;
   private readonly freshness: Histogram;
   private held: readonly number[] = [];
 
@@ -104,6 +107,13 @@ export class ProcessorMetrics implements ProcessorObserver {
       buckets: chunkBuckets,
       registers,
     });
+    this.phaseDuration = new Histogram({
+      name: 'ouro_processor_transaction_phase_seconds',
+      help: "Where a committed transaction's time went, by phase: waiting (for the group, earlier attempts), verify, build (decoding, PostgreSQL, encoding) beside offsets (into the transaction), send, commit",
+      labelNames: ['phase'],
+      buckets: phaseBuckets,
+      registers,
+    });
     this.freshness = new Histogram({
       name: 'ouro_order_freshness_seconds',
       help: "From an order's acceptedAt (the API's 202) to the commit of the transaction that announced it",
@@ -143,7 +153,7 @@ export class ProcessorMetrics implements ProcessorObserver {
     this.lag.set({ partition: String(partition) }, lag);
   }
 
-  committed({ parts, records, durationMs }: CommittedTransaction): void {
+  committed({ parts, records, durationMs, phasesMs }: CommittedTransaction): void {
     const now = this.clock() / 1000;
     for (const { partition, messages, deadLetters, lag } of parts) {
       const labels = { partition: String(partition) };
@@ -156,6 +166,7 @@ export class ProcessorMetrics implements ProcessorObserver {
     this.transactions.inc({ outcome: 'committed' });
     this.records.inc(records);
     this.chunkDuration.observe(durationMs / 1000);
+    for (const [phase, ms] of Object.entries(phasesMs)) this.phaseDuration.observe({ phase }, ms / 1000);
   }
 
   failed({ kind }: { readonly kind: FailureKind }): void {

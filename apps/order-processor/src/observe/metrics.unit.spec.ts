@@ -28,6 +28,7 @@ describe('processor metrics from the runtime events', () => {
       ],
       records: 519,
       durationMs: 250,
+      phasesMs: { waiting: 40, verify: 0, build: 120, offsets: 30, send: 50, commit: 40 },
     });
 
     // then it is one chunk, one transaction, one duration; orders and dead letters add up over the parts
@@ -35,6 +36,8 @@ describe('processor metrics from the runtime events', () => {
     expect(await value(metrics, 'ouro_processor_chunks_total')).toBe(1);
     expect(await value(metrics, 'ouro_processor_transactions_total', { outcome: 'committed' })).toBe(1);
     expect(await value(metrics, 'ouro_processor_chunk_duration_seconds_count')).toBe(1);
+    expect(await value(metrics, 'ouro_processor_transaction_phase_seconds_sum', { phase: 'build' })).toBe(0.12);
+    expect(await value(metrics, 'ouro_processor_transaction_phase_seconds_count', { phase: 'commit' })).toBe(1);
     expect(await value(metrics, 'ouro_processor_records_written_total')).toBe(519);
     expect(await value(metrics, 'ouro_processor_orders_processed_total')).toBe(520);
     expect(await value(metrics, 'ouro_processor_dead_letters_total', { reason: 'rejected' })).toBe(1);

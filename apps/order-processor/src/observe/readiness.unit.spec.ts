@@ -14,6 +14,7 @@ const transaction = (...parts: readonly (readonly [partition: number, lag: numbe
   parts: parts.map(([partition, lag]) => ({ partition, lag, messages: 10, deadLetters: [] })),
   records: 10 * parts.length,
   durationMs: 5,
+  phasesMs: { waiting: 1, verify: 0, build: 2, offsets: 1, send: 1, commit: 1 },
 });
 
 describe('processor readiness', () => {

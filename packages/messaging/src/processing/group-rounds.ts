@@ -12,6 +12,29 @@ import { pause } from './retry.js';
 
 const partitionsOf = (messages: readonly PartitionMessage[]) => [...new Set(messages.map(({ partition }) => partition))];
 
+/** Milliseconds between the laps of one attempt, and around the steps that run side by side. */
+function phaseClock() {
+  let last = performance.now();
+  return {
+    at: Date.now(),
+    /** Since the previous lap (or the start). */
+    lap(): number {
+      const now = performance.now();
+      const ms = now - last;
+      last = now;
+      return ms;
+    },
+    async time<T>(step: () => Promise<T>, took: (ms: number) => void): Promise<T> {
+      const from = performance.now();
+      try {
+        return await step();
+      } finally {
+        took(performance.now() - from);
+      }
+    },
+  };
+}
+
 /** A consumed message and the partition it came from. */
 export interface PartitionMessage {
   readonly partition: number;
@@ -194,6 +217,8 @@ export class GroupRounds {
     round: { began: number; submissions: readonly Submission[] },
   ): Promise<void> {
     const { task, observer } = this.options;
+    const clock = phaseClock();
+    const waiting = clock.at - round.began;
     try {
       if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
       if (!task.verified) {
@@ -201,28 +226,55 @@ export class GroupRounds {
         observer?.verified?.(task.group, positions);
         for (const step of this.options.onVerified?.(positions) ?? []) this.afterCommit.add(step);
       }
+      const verify = clock.lap();
       const pending = messages.filter(({ partition, message }) => BigInt(message.offset) >= (task.position(partition) ?? 0n));
       if (pending.length === 0) return;
       await this.afterCommit.below(this.options.maxQueuedAfterCommit, { running: control.running, whileWaiting: control.heartbeat });
       if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
 
-      const outputs = await this.options.outputs(pending, exhausted);
       const next = new Map<number, bigint>();
       for (const { partition, message } of pending) {
         const after = BigInt(message.offset) + 1n;
         if (after > (next.get(partition) ?? -1n)) next.set(partition, after);
       }
-      const outgoing = [...outputs.records, ...outputs.letters.map((letter) => deadLetterRecord(letter, this.options.deadLetterTopic))];
+      let outputs: Outputs = { records: [], letters: [], afterCommit: [] };
+      let outgoing: OutgoingRecord[] = [];
+      const timed = { build: 0, offsets: 0, send: 0 };
+      // Held back while too much after-commit work was queued: waiting too.
+      const heldBack = clock.lap();
       await task.transact(async (transaction) => {
+        // The offsets are known before the outputs: they go into the transaction while the outputs
+        // are built (PostgreSQL's round trips overlap the broker's). Both settle before anything
+        // else happens, so a failure of either aborts a transaction with nothing else in flight.
+        const [built, offsetsSent] = await Promise.allSettled([
+          clock.time(
+            () => this.options.outputs(pending, exhausted),
+            (ms) => (timed.build = ms),
+          ),
+          clock.time(
+            () =>
+              transaction.sendOffsets({
+                consumerGroupId: this.options.groupId,
+                topics: [
+                  {
+                    topic: this.options.topic,
+                    partitions: [...next].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+                  },
+                ],
+              }),
+            (ms) => (timed.offsets = ms),
+          ),
+        ]);
+        if (built.status === 'rejected') throw built.reason;
+        if (offsetsSent.status === 'rejected') throw offsetsSent.reason;
+        outputs = built.value;
+        outgoing = [...outputs.records, ...outputs.letters.map((letter) => deadLetterRecord(letter, this.options.deadLetterTopic))];
+        clock.lap();
         if (outgoing.length > 0) await transaction.sendBatch({ acks: -1, topicMessages: toTopicMessages(outgoing) });
-        await transaction.sendOffsets({
-          consumerGroupId: this.options.groupId,
-          topics: [
-            { topic: this.options.topic, partitions: [...next].map(([partition, offset]) => ({ partition, offset: offset.toString() })) },
-          ],
-        });
+        timed.send = clock.lap();
         return next;
       });
+      const commit = clock.lap();
       observer?.committed?.({
         group: task.group,
         parts: [...next.keys()].map((partition) => ({
@@ -233,6 +285,7 @@ export class GroupRounds {
         })),
         records: outgoing.length,
         durationMs: Date.now() - round.began,
+        phasesMs: { waiting: waiting + heldBack, verify, ...timed, commit },
       });
       if (outputs.letters.length > 0) {
         this.options.logger.warn(

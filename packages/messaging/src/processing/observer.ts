@@ -13,6 +13,15 @@ export interface CommittedPart {
   readonly lag: number;
 }
 
+/**
+ * Where a committed transaction's time went, in ms: `waiting` from its first chunk's arrival to
+ * its last attempt (the group busy with the transaction before, earlier attempts), `verify` fencing
+ * and reading offsets (0 unless this attempt verified), `build` the outputs (decoding, PostgreSQL,
+ * encoding) while `offsets` went into the transaction beside it, `send` the records, `commit` the
+ * end of the transaction.
+ */
+export type TransactionPhase = 'waiting' | 'verify' | 'build' | 'offsets' | 'send' | 'commit';
+
 /** One transaction that committed: a partition group's chunk, its parts per partition, and what it wrote. */
 export interface CommittedTransaction {
   readonly group: number;
@@ -21,6 +30,7 @@ export interface CommittedTransaction {
   readonly records: number;
   /** From the first attempt of the chunk to its commit. */
   readonly durationMs: number;
+  readonly phasesMs: Readonly<Record<TransactionPhase, number>>;
 }
 
 /** The messages an attempt is about to process (of one partition group), for tracing: where they are and the headers they carry. */
