@@ -13,6 +13,7 @@ import { waitForGroupToCatchUp } from '@ouro/messaging';
 import { provision, provisionNamespace } from '@ouro/provisioning';
 import { benchProcessGroups, CpuMeter, ceilingFractions, measureCeiling, processes } from './ceiling/index.js';
 import { type LoadResult, peakRssMb, runLoad } from './processes.js';
+import { type TransactionProfile, transactionProfile } from './processor/phases.js';
 import { renderCharts } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
 import { summariseProfile } from './report/profile.js';
@@ -96,16 +97,23 @@ const cpu = new CpuMeter(
   }),
 );
 
+// Where the processor's transactions spent their time in a phase: its own metrics, read before and after.
+const processorMetrics = async () => (await fetch(`${processor.url}/metrics`)).text();
+const transactions: Record<string, TransactionProfile> = {};
+
 // 1. Command API: saturation, then fixed offered rates (shares of order-api's saturation rate).
 const commandApi: Record<string, LoadResult[]> = {};
 const saturation: Record<string, LoadResult> = {};
 for (const [name, server] of Object.entries(servers)) {
   say(`command API · ${name} · saturation (${plan.connections} connections, ${plan.saturationSec}s)`);
+  const whole = name === 'Ouro order-api + processor';
+  const metricsBefore = whole ? await processorMetrics() : '';
   const measured = cpu.start(`command API saturation · ${name}`);
   saturation[name] = await runLoad({ mode: 'http', url: server.url, durationSec: plan.saturationSec, connections: plan.connections });
   measured(saturation[name].accepted);
   say(`  ${saturation[name].throughput} orders/s, p99 ${saturation[name].latencyMs.p99} ms`);
   await settle();
+  if (whole) transactions['whole system at saturation'] = transactionProfile(metricsBefore, await processorMetrics());
 }
 const ouroSaturation = saturation['Ouro order-api alone']?.throughput ?? 1_000;
 for (const [name, server] of Object.entries(servers)) {
@@ -121,7 +129,8 @@ for (const [name, server] of Object.entries(servers)) {
   commandApi[name].push(saturation[name] as LoadResult);
 }
 
-// 2. End to end: from the 202 to the event visible to a read_committed consumer.
+// 2. End to end: from the 202 to the event visible to a read_committed consumer. For Ouro, also
+// where its processor's transactions spent their time, from its own metrics.
 const endToEnd: Record<string, LoadResult[]> = { 'Ouro order-api + processor': [], 'polling outbox': [] };
 for (const [name, rates, topic] of [
   ['Ouro order-api + processor', plan.e2eRates, ouro.eventsTopic],
@@ -129,6 +138,8 @@ for (const [name, rates, topic] of [
 ] as const) {
   for (const rate of rates) {
     say(`end to end · ${name} · ${rate}/s for ${plan.e2eSec}s`);
+    const ours = name === 'Ouro order-api + processor';
+    const metricsBefore = ours ? await processorMetrics() : '';
     const measured = cpu.start(`end to end · ${name} · ${rate}/s`);
     const result = await runLoad({
       mode: 'e2e',
@@ -140,6 +151,10 @@ for (const [name, rates, topic] of [
       topic,
     });
     measured(result.accepted);
+    if (ours) {
+      transactions[`end to end · ${rate}/s`] = transactionProfile(metricsBefore, await processorMetrics());
+      say(`  transactions: ${JSON.stringify(transactions[`end to end · ${rate}/s`])}`);
+    }
     endToEnd[name]?.push(result);
     say(`  p50 ${result.e2e?.p50} ms, p99 ${result.e2e?.p99} ms, never seen ${result.e2e?.neverSeen}`);
     await settle();
@@ -203,6 +218,7 @@ const results = {
   commandApi,
   endToEnd,
   catchUp: catchUpResult,
+  transactions: { ...transactions, 'catch-up': catchUpResult.transactions },
   memory: { ...memory, 'order-processor (catch-up)': catchUpResult.peakRssMb },
   cdc: { catchUp: cdc.catchUp, connect: cdc.connect, serverPeakRssMb: cdc.serverPeakRssMb },
   console: consoleCost,

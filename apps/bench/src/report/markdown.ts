@@ -1,4 +1,5 @@
 import type { LoadResult } from '../processes.js';
+import { type TransactionProfile, transactionPhases } from '../processor/phases.js';
 import type { ConsoleCost } from '../scenarios/console.js';
 import { type CeilingResults, renderCeiling } from './ceiling-markdown.js';
 
@@ -21,6 +22,7 @@ interface Results extends CeilingResults {
   readonly memory: Record<string, number>;
   readonly cdc?: CdcSummary | undefined;
   readonly console?: ConsoleCost | undefined;
+  readonly transactions?: Record<string, TransactionProfile | undefined> | undefined;
   readonly profile?: Record<string, ProfileSummary> | undefined;
 }
 
@@ -106,6 +108,23 @@ export function cdcLines({ catchUp, connect, serverPeakRssMb }: CdcSummary): str
   ];
 }
 
+export function transactionLines(profiles: Readonly<Record<string, TransactionProfile | undefined>>): string[] {
+  const rows = Object.entries(profiles).filter((entry): entry is [string, TransactionProfile] => entry[1] !== undefined);
+  if (rows.length === 0) return [];
+  return [
+    "## Where the processor's transactions spend their time",
+    '',
+    "From order-processor's own metrics (`ouro_processor_transaction_phase_seconds`), read before and after each phase: the mean of each phase of a committed transaction, in ms. *Waiting* runs from a chunk's arrival to its last attempt (the group busy with the transaction before); *build* (decoding, PostgreSQL, encoding) runs beside *offsets* (AddOffsetsToTxn, TxnOffsetCommit); then *send* (AddPartitionsToTxn, Produce) and *commit* (EndTxn).",
+    '',
+    `| phase of the run | transactions | orders per transaction | ${transactionPhases.join(' | ')} |`,
+    `|---|---|---|${transactionPhases.map(() => '---|').join('')}`,
+    ...rows.map(
+      ([name, profile]) =>
+        `| ${name} | ${profile.transactions} | ${profile.ordersPerTransaction} | ${transactionPhases.map((phase) => profile.meanMs[phase]).join(' | ')} |`,
+    ),
+  ];
+}
+
 export function consoleLines({ phases, peakRssMb }: ConsoleCost): string[] {
   return [
     "## The console's own cost",
@@ -166,6 +185,8 @@ export function renderMarkdown(results: Results, charts: readonly string[]): str
     `- Backlog of ${results.catchUp.orders.toLocaleString('en')} commands drained in ${results.catchUp.seconds} s: **${results.catchUp.ordersPerSecond} orders/s**.`,
   );
   for (const [process, mb] of Object.entries(results.memory)) lines.push(`- Peak RSS (VmHWM) ${process}: ${mb} MB`);
+  const transactions = transactionLines(results.transactions ?? {});
+  if (transactions.length > 0) lines.push('', ...transactions);
   if (results.cdc) lines.push('', ...cdcLines(results.cdc));
   if (results.console) lines.push('', ...consoleLines(results.console));
   for (const [name, profile] of Object.entries(results.profile ?? {})) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../processes.js';
-import { cdcLines, consoleLines, evaluateTargets } from './markdown.js';
+import { cdcLines, consoleLines, evaluateTargets, transactionLines } from './markdown.js';
 
 const run = (offeredRate: number | null, throughput: number, p99: number, e2eP99?: number): LoadResult => ({
   offeredRate,
@@ -117,5 +117,21 @@ describe('consoleLines', () => {
     expect(text).toContain('| idle, one page open | 0 | 2.4% | 180.5 | 40 | 12.3 | every order |');
     expect(text).toContain('| 200 orders/s, one page open | 3000 | 15.3% | 180.5 | 40 | 12.3 | 1 in 10 |');
     expect(text).toContain('console process: 240.2 MB');
+  });
+});
+
+describe('transactionLines', () => {
+  it('gives each measured phase of the run a row of mean milliseconds per transaction phase, and leaves out one not measured', () => {
+    const meanMs = { waiting: 20, verify: 0, build: 4.5, offsets: 3, send: 6, commit: 2.5 };
+    const text = transactionLines({
+      'end to end · 1000/s': { transactions: 300, ordersPerTransaction: 50, meanMs },
+      'catch-up': undefined,
+    }).join('\n');
+
+    expect(text).toContain(
+      '| phase of the run | transactions | orders per transaction | waiting | verify | build | offsets | send | commit |',
+    );
+    expect(text).toContain('| end to end · 1000/s | 300 | 50 | 20 | 0 | 4.5 | 3 | 6 | 2.5 |');
+    expect(text).not.toContain('catch-up');
   });
 });

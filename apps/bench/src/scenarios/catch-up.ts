@@ -6,6 +6,7 @@ import { createKafka, waitForGroupToCatchUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import { v7 as uuidv7 } from 'uuid';
 import { peakRssMb } from '../processes.js';
+import { transactionProfile } from '../processor/phases.js';
 
 /** A backlog of `count` commands, then a fresh processor drains it: orders per second from ready to caught up. */
 export async function catchUp(
@@ -49,11 +50,20 @@ export async function catchUp(
     bundle: true,
     ...(profileDir ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
   });
+  const metrics = async () => (await fetch(`${processor.url}/metrics`)).text();
+  const metricsBefore = await metrics();
   const from = performance.now();
   await measure(processor.pid, () => waitForGroupToCatchUp(admin, namespace.groupId, namespace.commandsTopic, 900_000));
   const seconds = (performance.now() - from) / 1000;
   const peak = peakRssMb(processor.pid);
+  const transactions = transactionProfile(metricsBefore, await metrics());
   await processor.kill('SIGTERM');
   await admin.disconnect();
-  return { orders: count, seconds: Math.round(seconds * 10) / 10, ordersPerSecond: Math.round(count / seconds), peakRssMb: peak };
+  return {
+    orders: count,
+    seconds: Math.round(seconds * 10) / 10,
+    ordersPerSecond: Math.round(count / seconds),
+    peakRssMb: peak,
+    transactions,
+  };
 }
