@@ -27,7 +27,8 @@ export interface RunOptions {
   readonly logDir?: string;
 }
 
-export interface ScenarioResult {
+/** What every fault run reports, whatever design it ran: the load, the faults and the checks' verdict. */
+export interface FaultRunResult {
   readonly scenario: string;
   readonly description: string;
   readonly topology: string;
@@ -39,26 +40,31 @@ export interface ScenarioResult {
   readonly unresolved: number;
   readonly refused: number;
   readonly retries: number;
+  /** Requests never sent: they fell due while the client held its most requests at once. */
+  readonly shed: number;
   readonly faults: readonly string[];
   readonly faultErrors: readonly string[];
   readonly lost: number;
-  readonly duplicated: number;
   readonly ghosts: number;
-  readonly deadLettered: number;
-  readonly tolerated: number;
-  /** Every violated check of the last reconciliation. */
-  readonly violations: readonly string[];
   /** How each healed fault was recovered from; `livenessFailures` names those that were not in time. */
   readonly recoveries: readonly Recovery[];
   readonly livenessFailures: readonly string[];
-  /** From the end of the load until every invariant held; null when it never did within the bound. */
+  /** From the end of the load until every invariant (not tolerated) held; null when it never did within the bound. */
   readonly convergeMs: number | null;
   readonly ok: boolean;
-  readonly report: ReconcileReport;
   readonly entries: readonly AcceptedEntry[];
   readonly refusals: readonly Refusal[];
   /** The apps' last log lines when the run failed. */
   readonly tails?: string;
+}
+
+export interface ScenarioResult extends FaultRunResult {
+  readonly duplicated: number;
+  readonly deadLettered: number;
+  readonly tolerated: number;
+  /** Every violated check of the last reconciliation. */
+  readonly violations: readonly string[];
+  readonly report: ReconcileReport;
 }
 
 export const describeLoad = (shape: LoadShape) => (shape.kind === 'workers' ? `${shape.count} workers` : `${shape.perSecond} orders/s`);
@@ -170,6 +176,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       unresolved: entries.filter((entry) => entry.outcome === 'unresolved').length,
       refused: refusals.length,
       retries: load.progress.retries,
+      shed: load.progress.shed,
       faults,
       faultErrors,
       lost: count('lost'),

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { auditReader } from '../audit.js';
 import { type Backlog, type LivenessBounds, LivenessMonitor, type Recovery } from '../liveness.js';
 import type { Progress } from '../progress.js';
-import { describeLoad, livenessFailures } from '../run.js';
+import { describeLoad, type FaultRunResult, livenessFailures } from '../run.js';
 import { runUnderFaults } from '../under-faults.js';
 import { type CdcConnections, CdcDeployment, cdcConnections } from './deployment.js';
 import type { CdcScenario } from './scenarios.js';
@@ -23,40 +23,15 @@ export interface CdcRunOptions {
   readonly logDir?: string;
 }
 
-export interface CdcScenarioResult {
-  readonly scenario: string;
-  readonly description: string;
-  readonly topology: string;
-  readonly load: string;
-  readonly durationMs: number;
-  readonly requests: number;
-  readonly accepted: number;
-  readonly ambiguous: number;
-  readonly unresolved: number;
-  readonly refused: number;
-  readonly retries: number;
-  /** Requests never sent: they fell due while the client held its most requests at once. */
-  readonly shed: number;
-  readonly faults: readonly string[];
-  readonly faultErrors: readonly string[];
-  readonly lost: number;
+export interface CdcScenarioResult extends FaultRunResult {
   readonly unannounced: number;
-  readonly ghosts: number;
   /** Orders published more than once, and the records beyond each one's first: what a consumer must absorb. */
   readonly duplicated: number;
   readonly duplicateRecords: number;
   readonly tolerated: readonly OutboxCheckName[];
   /** Every violated check of the last reconciliation, tolerated ones included. */
   readonly violations: readonly OutboxCheckName[];
-  readonly recoveries: readonly Recovery[];
-  readonly livenessFailures: readonly string[];
-  /** From the end of the load until every invariant not tolerated held; null when it never did within the bound. */
-  readonly convergeMs: number | null;
-  readonly ok: boolean;
   readonly report: OutboxReport;
-  readonly entries: readonly AcceptedEntry[];
-  readonly refusals: readonly Refusal[];
-  readonly tails?: string;
 }
 
 /**
