@@ -22,8 +22,10 @@ const [commands, events] = await Promise.all([
   AvroSerde.forSubject<OrderCreationRequested>(registry, subjectFor(config.commandsTopic), readSchema(schemaFiles.commands)),
   AvroSerde.forSubject<OrderCreated>(registry, subjectFor(config.eventsTopic), readSchema(schemaFiles.events)),
 ]);
-// One statement at a time per partition group, plus after-commit work and verification.
-const database = connectDatabase(config.databaseUrl, { max: config.partitionGroups + 2 });
+// Per partition group, one statement at a time for its transaction and one for its after-commit
+// work (each group's queue runs a step at a time), so that neither waits for the other's connection;
+// plus two for the work of groups given up at a rejoin and for verification.
+const database = connectDatabase(config.databaseUrl, { max: 2 * config.partitionGroups + 2 });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
 const metrics = new ProcessorMetrics();
 const readiness = new ProcessorReadiness({ stallAfterMs: config.stallAfterMs });
