@@ -105,6 +105,8 @@ export async function composeConsole(options: ConsoleOptions) {
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const started = live.start();
+  // So that the page says from the start which designs a race would leave out, and why.
+  void race.designs().catch(() => {});
   app.addHook('onClose', async () => {
     await started;
     await race.stop();

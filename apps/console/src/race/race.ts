@@ -39,7 +39,7 @@ interface Lane {
   reconciler?: { ok: boolean; violations: readonly string[] } | undefined;
 }
 
-const idle: RaceState = { phase: 'idle', message: 'no race yet', contenders: [] };
+const idle: RaceState = { phase: 'idle', message: 'no race yet', contenders: [], unavailable: [] };
 
 /**
  * The same client load, and the same fault at the same moment, on every design side by side: each
@@ -88,7 +88,7 @@ export class Race {
         countersOf({
           name: lane.spec.name,
           title: lane.spec.title,
-          summary: lane.spec.summary,
+          summary: lane.contender.summary ?? lane.spec.summary,
           storedIn: lane.contender.storedIn,
           announcedIn: lane.contender.announcedIn,
           accepted: lane.load.recorded,
@@ -113,10 +113,29 @@ export class Race {
     );
   }
 
+  /** The designs that can run here now, and why the others cannot (the page says how to bring them in). */
+  async designs(): Promise<ContenderSpec[]> {
+    const { connections, stack } = this.deps;
+    const answers = await Promise.all(
+      this.deps.specs.map(async (spec) => ({
+        spec,
+        availability: (await spec.availability?.({ connections, stack })) ?? { available: true as const },
+      })),
+    );
+    this.set({
+      unavailable: answers.flatMap(({ spec, availability }) =>
+        availability.available ? [] : [{ name: spec.name, title: spec.title, reason: availability.reason }],
+      ),
+    });
+    return answers.flatMap(({ spec, availability }) => (availability.available ? [spec] : []));
+  }
+
   private async run(plan: RacePlan): Promise<void> {
-    const { connections, stack, pool } = this.deps;
+    const { connections, stack, pool, admin } = this.deps;
     this.lanes = [];
-    this.set({ phase: 'starting', message: `starting ${this.deps.specs.map((spec) => spec.title).join(', ')}`, plan, contenders: [] });
+    this.set({ phase: 'starting', message: 'checking which designs can run here', plan, contenders: [] });
+    const specs = await this.designs();
+    this.set({ message: `starting ${specs.map((spec) => spec.title).join(', ')}` });
     let links: Links | undefined;
     let watcher: { consumer: Consumer; groupId: string } | undefined;
     const started: Contender[] = [];
@@ -124,12 +143,12 @@ export class Race {
       links = await openLinks(stack, connections);
       const shared = links;
       for (const contender of await Promise.allSettled(
-        this.deps.specs.map((spec) => spec.start({ connections, stack, links: shared, pool, logDir: this.deps.logDir })),
+        specs.map((spec) => spec.start({ connections, stack, links: shared, pool, admin, logDir: this.deps.logDir })),
       )) {
         if (contender.status === 'rejected') throw contender.reason;
         started.push(contender.value);
       }
-      this.lanes = this.deps.specs.map((spec, index) => this.lane(spec, started[index] as Contender, plan));
+      this.lanes = specs.map((spec, index) => this.lane(spec, started[index] as Contender, plan));
       watcher = await this.watch();
       if (this.aborted) return;
 
@@ -254,7 +273,9 @@ export class Race {
     while (!this.aborted && Date.now() < deadline) {
       await this.readStored();
       this.publishCounters(false);
-      const drained = (await Promise.all(this.lanes.map((lane) => lane.contender.drained()))).every(Boolean);
+      const drained = (
+        await Promise.all(this.lanes.map((lane) => lane.contender.drained((orderId) => lane.firstSeen.has(orderId)).catch(() => false)))
+      ).every(Boolean);
       if (drained) {
         const read = await Promise.all(topics.map((topic) => hasCaughtUp(this.deps.admin, groupId, topic).catch(() => false)));
         if (read.every(Boolean)) return true;
