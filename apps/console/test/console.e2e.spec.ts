@@ -44,6 +44,13 @@ async function openConsole(): Promise<Page> {
   return page;
 }
 
+interface PageDocument {
+  readonly documentElement: { readonly clientWidth: number; readonly scrollWidth: number };
+  querySelectorAll(
+    selector: string,
+  ): Iterable<{ readonly tagName: string; readonly className: unknown; getBoundingClientRect(): { right: number } }>;
+}
+
 const counter = (page: Page, contender: string, name: string) =>
   page.locator(`[data-testid="contender-${contender}"] [data-counter="${name}"]`).textContent();
 
@@ -148,15 +155,15 @@ describe('the console in a browser', () => {
     await page.locator('[data-testid="live-state"][data-state="running"]').waitFor({ timeout: 60_000 });
 
     // then the page scrolls only down: nothing in it is wider than the screen
-    const overflowing = () =>
-      page.evaluate(() => {
-        const width = document.documentElement.clientWidth;
-        const wide = [...document.querySelectorAll('body *')]
-          .filter((element) => element.getBoundingClientRect().right > width + 0.5)
-          .map((element) => `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(' ')[0]}` : ''}`);
-        return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, wide: [...new Set(wide)].slice(0, 8) };
-      });
-    const layout = await overflowing();
+    const layout = await page.evaluate(() => {
+      // Runs in the page: the DOM, as much of it as this needs (the tests compile without its types).
+      const { document } = globalThis as unknown as { document: PageDocument };
+      const width = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+        .map((element) => `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(' ')[0]}` : ''}`);
+      return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, wide: [...new Set(wide)].slice(0, 8) };
+    });
     expect(layout.scrollWidth, JSON.stringify(layout)).toBeLessThanOrEqual(layout.clientWidth);
     expect(layout.wide, JSON.stringify(layout)).toEqual([]);
 
