@@ -12,6 +12,7 @@ import type { FaultMark, RacePlan, RaceState } from '../shared/protocol.js';
 import type { Contender, ContenderSpec } from './contenders.js';
 import { countersOf } from './counters.js';
 import { raceLimits } from './limits.js';
+import { startAll } from './start-all.js';
 
 export interface RaceDeps {
   readonly specs: readonly ContenderSpec[];
@@ -142,12 +143,13 @@ export class Race {
     try {
       links = await openLinks(stack, connections);
       const shared = links;
-      for (const contender of await Promise.allSettled(
-        specs.map((spec) => spec.start({ connections, stack, links: shared, pool, admin, logDir: this.deps.logDir })),
-      )) {
-        if (contender.status === 'rejected') throw contender.reason;
-        started.push(contender.value);
-      }
+      started.push(
+        ...(await startAll(
+          specs,
+          (spec) => spec.start({ connections, stack, links: shared, pool, admin, logDir: this.deps.logDir }),
+          raceLimits.startTimeoutMs,
+        )),
+      );
       this.lanes = specs.map((spec, index) => this.lane(spec, started[index] as Contender, plan));
       watcher = await this.watch();
       if (this.aborted) return;
