@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { KafkaConnect } from '@ouro/cdc';
 import { loadStackConfig } from '@ouro/infra';
 import { stackEnv } from '@ouro/testing';
+import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -125,6 +127,28 @@ describe("the stack's own services crashed from the console", () => {
     );
     // and the console's live deployment came back too: an order placed now is committed
     await placeAndCommit(page);
+    // and with Kafka Connect up, the CDC relay raced too and left nothing behind: its connector and
+    // its replication slot are removed once the race ends, even though the worker had to rejoin
+    const connect = new KafkaConnect(stackEnv().kafkaConnectUrl);
+    if (
+      await connect.connectors().then(
+        () => true,
+        () => false,
+      )
+    ) {
+      expect(await page.getByTestId('contender-cdc-relay').count()).toBe(1);
+      const pool = new pg.Pool({ connectionString: stackEnv().databaseUrl, max: 1 });
+      const leftBehind = async () => ({
+        connectors: (await connect.connectors()).filter((name) => name.startsWith('console-race-cdc')),
+        slots: (
+          await pool.query<{ slot_name: string }>(
+            "select slot_name from pg_replication_slots where slot_name like 'ouro_console_race_cdc%'",
+          )
+        ).rows,
+      });
+      await expect.poll(leftBehind, { timeout: 240_000, interval: 2_000 }).toEqual({ connectors: [], slots: [] });
+      await pool.end();
+    }
     await page.close();
   }, 600_000);
 });

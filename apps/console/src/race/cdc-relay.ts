@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type RunningApp, uniqueName } from '@ouro/app-runner';
 import { storedOrderIds } from '@ouro/baselines';
 import { type CdcTables, deployCdcRelay, startCdcServer } from '@ouro/bench/cdc';
@@ -6,6 +7,22 @@ import { linkedEnvironment, signal } from '@ouro/harness';
 import { ensureTopics } from '@ouro/messaging';
 import type { Availability, ContenderSpec } from './contenders.js';
 import { serverWriter } from './server-writer.js';
+
+/** How long a race's end keeps asking Connect to remove its connector. */
+const removeForMs = 180_000;
+
+/** `act` until it succeeds, or its last failure once `ms` have passed. */
+async function untilDone(act: () => Promise<void>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await act();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(2_000);
+    }
+  }
+}
 
 /** What one CDC relay in a race owns: its connector (and so its slot and publication), its topic and its tables. */
 export interface CdcRelayNames {
@@ -97,8 +114,9 @@ export const cdcRelay: ContenderSpec = {
       close: async () => {
         signal(app, 'SIGCONT');
         await app.kill('SIGTERM');
-        // The slot goes with the connector: left behind, it would hold the WAL for ever.
-        await removeOutboxConnector({ connect, pool }, names.connector);
+        // The slot goes with the connector: left behind, it would hold the WAL for ever. After a
+        // fault on Kafka the worker may still be rejoining its group and refuse: asked again.
+        await untilDone(() => removeOutboxConnector({ connect, pool }, names.connector), removeForMs);
         await dropTables();
       },
     };

@@ -135,12 +135,13 @@ export class Race {
     const { connections, stack, pool, admin } = this.deps;
     this.lanes = [];
     this.set({ phase: 'starting', message: 'checking which designs can run here', plan, contenders: [] });
-    const specs = await this.designs();
-    this.set({ message: `starting ${specs.map((spec) => spec.title).join(', ')}` });
+    let specs: ContenderSpec[] = [];
     let links: Links | undefined;
     let watcher: { consumer: Consumer; groupId: string } | undefined;
     const started: Contender[] = [];
     try {
+      specs = await this.designs();
+      this.set({ message: `starting ${specs.map((spec) => spec.title).join(', ')}` });
       links = await openLinks(stack, connections);
       const shared = links;
       started.push(
@@ -184,7 +185,11 @@ export class Race {
     } finally {
       await watcher?.consumer.disconnect().catch(() => {});
       if (watcher) await this.deps.admin.deleteGroups([watcher.groupId]).catch(() => {});
-      await Promise.allSettled(started.map((contender) => contender.close()));
+      const closed = await Promise.allSettled(started.map((contender) => contender.close()));
+      const leftovers = closed.flatMap((outcome, index) =>
+        outcome.status === 'rejected' ? [`${specs[index]?.title ?? 'a design'} was not closed: ${String(outcome.reason)}`] : [],
+      );
+      if (leftovers.length > 0) this.set({ message: `${this.state.message} · ${leftovers.join(' · ')}` });
       if (links) await closeLinks(links);
     }
   }
