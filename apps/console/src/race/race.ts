@@ -162,7 +162,8 @@ export class Race {
       try {
         const fault = plan.fault === 'none' ? undefined : this.scheduleFault(plan, startedAt, shared);
         while (!this.aborted && Date.now() - startedAt < plan.durationSeconds * 1_000) await sleep(100);
-        await Promise.all(this.lanes.map((lane) => lane.load.stop()));
+        // Stopped early (the console is shutting down): the requests in flight are abandoned.
+        await Promise.all(this.lanes.map((lane) => lane.load.stop({ abandon: this.aborted })));
         await fault;
       } finally {
         clearInterval(ticker);
