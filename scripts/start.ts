@@ -1,9 +1,11 @@
 // `npm start`: the stack (reused when up), then every app and the console in the foreground; Ctrl-C stops them.
+// `npm start -- --with cdc` adds Kafka Connect with Debezium: the console's race then includes the CDC relay.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadStackConfig, stackUp } from '@ouro/infra';
+import { parseArgs } from 'node:util';
+import { isStackExtra, loadStackConfig, stackExtras, stackServiceNames, stackUp } from '@ouro/infra';
 import { provision } from '@ouro/provisioning';
 import { prettyFactory } from 'pino-pretty';
 import { bold, exitWith, phase, root } from './phase.js';
@@ -45,8 +47,12 @@ function startApp(name: string): ChildProcess {
   return child;
 }
 
+const { values } = parseArgs({ options: { with: { type: 'string', multiple: true } } });
+const extras = (values.with ?? []).flatMap((value) => value.split(',')).map((name) => name.trim());
+const unknown = extras.filter((name) => !isStackExtra(name));
+if (unknown.length > 0) exitWith(new Error(`--with ${unknown.join(',')}: one of ${Object.keys(stackExtras).join(', ')}`));
 const config = loadStackConfig();
-await phase('stack', () => stackUp(config)).catch(exitWith);
+await phase('stack', () => stackUp(config, stackServiceNames(extras.filter(isStackExtra)))).catch(exitWith);
 await phase('prepare', () => provision(console.log)).catch(exitWith);
 await phase('console front end', async () => {
   const build = spawnSync(process.execPath, [join(root, 'apps/console/node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {

@@ -14,6 +14,7 @@ export type { ProcessName, ServiceName } from './service.js';
 export { connectWorkerPid } from './services/connect.js';
 export {
   followedServiceNames,
+  isStackExtra,
   type Outcome,
   runningExtras,
   ServiceFailed,

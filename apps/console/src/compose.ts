@@ -31,6 +31,23 @@ export interface ConsoleOptions {
 const cacheKeyPrefix = 'ouro:order:';
 
 /**
+ * ioredis reconnects by itself, but with no one listening it prints every failed attempt as an
+ * unhandled error (a restart of Redis: one a second until it is back). Said once per outage instead.
+ */
+function sayOutages(client: Redis, name: string, warn: (message: string) => void): Redis {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    warn(`${name}: ${error.message}; reconnecting`);
+  });
+  client.on('ready', () => {
+    down = false;
+  });
+  return client;
+}
+
+/**
  * Opens what the console watches with (its own Kafka clients, Redis and PostgreSQL connections,
  * straight to the services so that no fault on the deployments' links blinds it), starts its live
  * deployment in the background and builds the app; `app.close()` stops and closes everything.
@@ -41,7 +58,9 @@ export async function composeConsole(options: ConsoleOptions) {
   const kafka = createKafka({ brokers: connections.kafkaBrokers, clientId: 'console' });
   const admin = kafka.admin();
   await admin.connect();
-  const redis = new Redis(connections.redisUrl, { maxRetriesPerRequest: 1 });
+  // The app's logger once it is built (the clients are opened before it).
+  let warn = (message: string) => console.warn(message);
+  const redis = sayOutages(new Redis(connections.redisUrl, { maxRetriesPerRequest: 1 }), 'console Redis', (message) => warn(message));
   const pool = new pg.Pool({ connectionString: connections.databaseUrl, max: 4 });
   const hub = new StreamHub(500);
   const state = new ConsoleState(faultInfos, (event) => hub.publish(event));
@@ -63,7 +82,7 @@ export async function composeConsole(options: ConsoleOptions) {
         commands,
         events,
         redis,
-        subscriber: new Redis(connections.redisUrl),
+        subscriber: sayOutages(new Redis(connections.redisUrl), 'console Redis subscriber', (message) => warn(message)),
         pool,
         cacheKeyPrefix,
         sampling: { followAllBelowPerSecond: options.followAllBelowPerSecond ?? 20 },
@@ -104,7 +123,10 @@ export async function composeConsole(options: ConsoleOptions) {
     ...(options.publicDir ? { publicDir: options.publicDir } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
+  warn = (message) => app.log.warn(message);
   const started = live.start();
+  // So that the page says from the start which designs a race would leave out, and why.
+  void race.designs().catch(() => {});
   app.addHook('onClose', async () => {
     await started;
     await race.stop();

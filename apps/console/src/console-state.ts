@@ -35,7 +35,7 @@ const lastOf = <T>(items: readonly T[], limit: number): T[] => items.slice(Math.
  */
 export class ConsoleState {
   private live: LiveStatus;
-  private race: RaceState = { phase: 'idle', message: 'no race yet', contenders: [] };
+  private race: RaceState = { phase: 'idle', message: 'no race yet', contenders: [], unavailable: [] };
   private readonly metrics: MetricsPoint[] = [];
   private readonly steps: OrderStep[] = [];
   private readonly marks: FaultMark[] = [];

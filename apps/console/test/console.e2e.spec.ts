@@ -44,6 +44,13 @@ async function openConsole(): Promise<Page> {
   return page;
 }
 
+interface PageDocument {
+  readonly documentElement: { readonly clientWidth: number; readonly scrollWidth: number };
+  querySelectorAll(
+    selector: string,
+  ): Iterable<{ readonly tagName: string; readonly className: unknown; getBoundingClientRect(): { right: number } }>;
+}
+
 const counter = (page: Page, contender: string, name: string) =>
   page.locator(`[data-testid="contender-${contender}"] [data-counter="${name}"]`).textContent();
 
@@ -134,4 +141,48 @@ describe('the console in a browser', () => {
     for (const name of ['dual-write', 'polling-outbox']) expect(Number(await counter(page, name, 'accepted'))).toBeGreaterThan(100);
     await page.close();
   }, 360_000);
+
+  it('fits a phone: nothing wider than the screen, and the controls in reach of a thumb', async () => {
+    // given a phone's screen (390×844, touch), after a race so that its cards are on the page
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto(address);
+    await page.locator('[data-testid="live-state"][data-state="running"]').waitFor({ timeout: 60_000 });
+
+    // then the page scrolls only down: nothing in it is wider than the screen
+    const layout = await page.evaluate(() => {
+      // Runs in the page: the DOM, as much of it as this needs (the tests compile without its types).
+      const { document } = globalThis as unknown as { document: PageDocument };
+      const width = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+        .map((element) => `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(' ')[0]}` : ''}`);
+      return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, wide: [...new Set(wide)].slice(0, 8) };
+    });
+    expect(layout.scrollWidth, JSON.stringify(layout)).toBeLessThanOrEqual(layout.clientWidth);
+    expect(layout.wide, JSON.stringify(layout)).toEqual([]);
+
+    // and every control is on the screen's width, big enough to tap, and works with a tap
+    for (const control of [
+      page.getByTestId('place-order'),
+      page.getByLabel('Load rate'),
+      page.getByTestId('fault-kill-processor'),
+      page.getByTestId('race-start'),
+      page.getByTestId('lookup-id'),
+    ]) {
+      await control.scrollIntoViewIfNeeded();
+      const box = await control.boundingBox();
+      expect(box).not.toBeNull();
+      expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 390, JSON.stringify(box)).toBe(true);
+      expect(box?.height ?? 0, JSON.stringify(box)).toBeGreaterThanOrEqual(32);
+    }
+    await page.getByTestId('place-order').tap();
+    await page.getByTestId('notice').filter({ hasText: 'placed' }).waitFor({ timeout: 20_000 });
+    await context.close();
+  }, 120_000);
 });

@@ -85,6 +85,8 @@ export class LoadGenerator {
   private running = false;
   private next = 0;
   private loops: Promise<void>[] = [];
+  /** Aborted by stop({ abandon: true }): requests in flight are cut, none is retried. */
+  private readonly abandoned = new AbortController();
 
   constructor(private readonly options: LoadOptions) {}
 
@@ -119,9 +121,14 @@ export class LoadGenerator {
     return tracked;
   }
 
-  /** Stops starting requests, waits for those in flight to settle (retries included) and returns the record. */
-  async stop(): Promise<{ entries: AcceptedEntry[]; refusals: Refusal[] }> {
+  /**
+   * Stops starting requests, waits for those in flight to settle (retries included) and returns the
+   * record. With `abandon` (a client shutting down, not a measurement) those in flight are cut and
+   * not retried: each is recorded unresolved, at once.
+   */
+  async stop({ abandon = false }: { abandon?: boolean } = {}): Promise<{ entries: AcceptedEntry[]; refusals: Refusal[] }> {
     this.running = false;
+    if (abandon) this.abandoned.abort();
     await Promise.all(this.loops);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     return { entries: [...this.entries], refusals: [...this.refusals] };
@@ -161,7 +168,7 @@ export class LoadGenerator {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'idempotency-key': key },
             body,
-            signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
+            signal: AbortSignal.any([AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000), this.abandoned.signal]),
           });
           const text = await response.text();
           if (response.status === 202) {
@@ -185,13 +192,13 @@ export class LoadGenerator {
           if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED') ambiguous = true;
         }
       }
-      if (Date.now() > giveUpAt) {
+      if (Date.now() > giveUpAt || this.abandoned.signal.aborted) {
         this.entries.push({ key, outcome: 'unresolved', attempts: attempt, ambiguous });
         this.stats.unresolved++;
         return;
       }
       this.stats.retries++;
-      await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 2_000 }));
+      await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 2_000 }), undefined, { signal: this.abandoned.signal }).catch(() => {});
     }
   }
 }

@@ -38,4 +38,27 @@ describe('LoadGenerator at a fixed rate', () => {
     for (const release of held.splice(0)) release();
     await load.stop();
   });
+
+  it('abandons the requests in flight when stopped for a shutdown, instead of waiting out their timeouts and retries', async () => {
+    // given requests held by an unanswering server, each allowed 10 s and retried for a minute
+    const { url } = await silentServer();
+    const load = new LoadGenerator({
+      targets: () => [url],
+      shape: { kind: 'rate', perSecond: 100 },
+      requestTimeoutMs: 10_000,
+      retryForMs: 60_000,
+    });
+    load.start();
+    await expect.poll(() => load.progress.inFlight).toBeGreaterThan(5);
+
+    // when stopped with abandon
+    const stoppedAt = Date.now();
+    const { entries } = await load.stop({ abandon: true });
+
+    // then it is done at once, every request it had started recorded as unresolved (it may have reached the server)
+    expect(Date.now() - stoppedAt).toBeLessThan(2_000);
+    expect(entries.length).toBe(load.progress.started);
+    expect(entries.every((entry) => entry.outcome === 'unresolved' && entry.ambiguous)).toBe(true);
+    expect(load.progress.inFlight).toBe(0);
+  });
 });

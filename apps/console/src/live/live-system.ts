@@ -60,7 +60,8 @@ export class LiveSystem {
 
   async stop(): Promise<void> {
     clearInterval(this.loadTicker);
-    await this.load?.stop();
+    // Shutting down: the load's requests in flight are not waited for (nor retried for a minute).
+    await this.load?.stop({ abandon: true });
     await this.watcher?.stop();
     await this.deployed?.close();
   }

@@ -1,14 +1,17 @@
 import { listening, type RunningApp, startScript, uniqueName } from '@ouro/app-runner';
 import { type BaselineName, baselineServers, storedOrderIds } from '@ouro/baselines';
 import type { Connections } from '@ouro/config';
-import { deploy, type Links, linkedEnvironment, pauseProcess, signal } from '@ouro/harness';
+import { deploy, type Links, linkedEnvironment, signal } from '@ouro/harness';
 import type { StackConfig } from '@ouro/infra';
 import { hasCaughtUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import { type AcceptedEntry, reconcile } from '@ouro/reconciler';
+import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 import type { Writer } from '../fault-catalog.js';
 import { ouroWriter } from '../ouro-writer.js';
+import { cdcRelay } from './cdc-relay.js';
+import { serverWriter } from './server-writer.js';
 
 export interface ContenderContext {
   readonly connections: Connections;
@@ -17,11 +20,15 @@ export interface ContenderContext {
   readonly links: Links;
   /** Straight to PostgreSQL, not through the links: the checks read what is there. */
   readonly pool: pg.Pool;
+  /** Straight to the brokers: topics of its own. */
+  readonly admin: Admin;
   readonly logDir?: string | undefined;
 }
 
 /** One design in the race, running. */
 export interface Contender {
+  /** What it is in this race, when that depends on the stack (the spec's summary otherwise). */
+  readonly summary?: string;
   urls(): readonly string[];
   readonly writer: Writer;
   /** The topic its orders are announced in, and the table they are stored in. */
@@ -29,18 +36,27 @@ export interface Contender {
   readonly storedIn: string;
   /** Which of these orders (and, for a table of its own, every other) it has stored. */
   storedOrderIds(candidates: readonly string[]): Promise<string[]>;
-  /** Nothing left in flight inside it: its processors caught up, its outbox empty. */
-  drained(): Promise<boolean>;
+  /**
+   * Nothing left in flight inside it: its processors caught up, its outbox empty, its relay past
+   * every stored order (`announced`: whether an order has been seen in its topic, for a relay whose
+   * progress shows nowhere else).
+   */
+  drained(announced: (orderId: string) => boolean): Promise<boolean>;
   /** Every invariant the reconciler knows for this design, at rest (Ouro only: the cache included). */
   reconcile?(accepted: readonly AcceptedEntry[]): Promise<{ ok: boolean; violations: readonly string[] }>;
   close(): Promise<void>;
 }
+
+/** Whether a design can run here; if not, why and how to make it run. */
+export type Availability = { readonly available: true } | { readonly available: false; readonly reason: string };
 
 /** An entry of the race: adding a design is adding one. */
 export interface ContenderSpec {
   readonly name: string;
   readonly title: string;
   readonly summary: string;
+  /** Asked before each race; a design that needs more than the core stack says so. Absent: always. */
+  availability?(context: Pick<ContenderContext, 'connections' | 'stack'>): Promise<Availability>;
   start(context: ContenderContext): Promise<Contender>;
 }
 
@@ -89,18 +105,11 @@ function baseline(name: BaselineName, title: string, summary: string, outbox: bo
       let app: RunningApp = await launch();
       return {
         urls: () => [app.url],
-        writer: {
+        writer: serverWriter(
           name,
-          crash: async () => {
-            await app.kill('SIGKILL');
-            app = await launch();
-            return `${name} restarted`;
-          },
-          freeze: async (ms) => {
-            await pauseProcess(app, ms);
-            return name;
-          },
-        },
+          () => app,
+          async () => (app = await launch()),
+        ),
         announcedIn: namespace.commandsTopic,
         storedIn: table,
         storedOrderIds: () => storedOrderIds(pool, table),
@@ -124,4 +133,5 @@ export const contenders: readonly ContenderSpec[] = [
   ouro,
   baseline('dual-write', 'Naive dual write', 'INSERT into PostgreSQL, then send to Kafka, inside the request', false),
   baseline('polling-outbox', 'Polling outbox', 'order + outbox row in one transaction; a poller publishes every 500 ms', true),
+  cdcRelay,
 ];

@@ -12,6 +12,7 @@ import type { FaultMark, RacePlan, RaceState } from '../shared/protocol.js';
 import type { Contender, ContenderSpec } from './contenders.js';
 import { countersOf } from './counters.js';
 import { raceLimits } from './limits.js';
+import { startAll } from './start-all.js';
 
 export interface RaceDeps {
   readonly specs: readonly ContenderSpec[];
@@ -39,7 +40,7 @@ interface Lane {
   reconciler?: { ok: boolean; violations: readonly string[] } | undefined;
 }
 
-const idle: RaceState = { phase: 'idle', message: 'no race yet', contenders: [] };
+const idle: RaceState = { phase: 'idle', message: 'no race yet', contenders: [], unavailable: [] };
 
 /**
  * The same client load, and the same fault at the same moment, on every design side by side: each
@@ -88,7 +89,7 @@ export class Race {
         countersOf({
           name: lane.spec.name,
           title: lane.spec.title,
-          summary: lane.spec.summary,
+          summary: lane.contender.summary ?? lane.spec.summary,
           storedIn: lane.contender.storedIn,
           announcedIn: lane.contender.announcedIn,
           accepted: lane.load.recorded,
@@ -113,23 +114,44 @@ export class Race {
     );
   }
 
+  /** The designs that can run here now, and why the others cannot (the page says how to bring them in). */
+  async designs(): Promise<ContenderSpec[]> {
+    const { connections, stack } = this.deps;
+    const answers = await Promise.all(
+      this.deps.specs.map(async (spec) => ({
+        spec,
+        availability: (await spec.availability?.({ connections, stack })) ?? { available: true as const },
+      })),
+    );
+    this.set({
+      unavailable: answers.flatMap(({ spec, availability }) =>
+        availability.available ? [] : [{ name: spec.name, title: spec.title, reason: availability.reason }],
+      ),
+    });
+    return answers.flatMap(({ spec, availability }) => (availability.available ? [spec] : []));
+  }
+
   private async run(plan: RacePlan): Promise<void> {
-    const { connections, stack, pool } = this.deps;
+    const { connections, stack, pool, admin } = this.deps;
     this.lanes = [];
-    this.set({ phase: 'starting', message: `starting ${this.deps.specs.map((spec) => spec.title).join(', ')}`, plan, contenders: [] });
+    this.set({ phase: 'starting', message: 'checking which designs can run here', plan, contenders: [] });
+    let specs: ContenderSpec[] = [];
     let links: Links | undefined;
     let watcher: { consumer: Consumer; groupId: string } | undefined;
     const started: Contender[] = [];
     try {
+      specs = await this.designs();
+      this.set({ message: `starting ${specs.map((spec) => spec.title).join(', ')}` });
       links = await openLinks(stack, connections);
       const shared = links;
-      for (const contender of await Promise.allSettled(
-        this.deps.specs.map((spec) => spec.start({ connections, stack, links: shared, pool, logDir: this.deps.logDir })),
-      )) {
-        if (contender.status === 'rejected') throw contender.reason;
-        started.push(contender.value);
-      }
-      this.lanes = this.deps.specs.map((spec, index) => this.lane(spec, started[index] as Contender, plan));
+      started.push(
+        ...(await startAll(
+          specs,
+          (spec) => spec.start({ connections, stack, links: shared, pool, admin, logDir: this.deps.logDir }),
+          raceLimits.startTimeoutMs,
+        )),
+      );
+      this.lanes = specs.map((spec, index) => this.lane(spec, started[index] as Contender, plan));
       watcher = await this.watch();
       if (this.aborted) return;
 
@@ -140,7 +162,8 @@ export class Race {
       try {
         const fault = plan.fault === 'none' ? undefined : this.scheduleFault(plan, startedAt, shared);
         while (!this.aborted && Date.now() - startedAt < plan.durationSeconds * 1_000) await sleep(100);
-        await Promise.all(this.lanes.map((lane) => lane.load.stop()));
+        // Stopped early (the console is shutting down): the requests in flight are abandoned.
+        await Promise.all(this.lanes.map((lane) => lane.load.stop({ abandon: this.aborted })));
         await fault;
       } finally {
         clearInterval(ticker);
@@ -163,7 +186,11 @@ export class Race {
     } finally {
       await watcher?.consumer.disconnect().catch(() => {});
       if (watcher) await this.deps.admin.deleteGroups([watcher.groupId]).catch(() => {});
-      await Promise.allSettled(started.map((contender) => contender.close()));
+      const closed = await Promise.allSettled(started.map((contender) => contender.close()));
+      const leftovers = closed.flatMap((outcome, index) =>
+        outcome.status === 'rejected' ? [`${specs[index]?.title ?? 'a design'} was not closed: ${String(outcome.reason)}`] : [],
+      );
+      if (leftovers.length > 0) this.set({ message: `${this.state.message} · ${leftovers.join(' · ')}` });
       if (links) await closeLinks(links);
     }
   }
@@ -254,7 +281,9 @@ export class Race {
     while (!this.aborted && Date.now() < deadline) {
       await this.readStored();
       this.publishCounters(false);
-      const drained = (await Promise.all(this.lanes.map((lane) => lane.contender.drained()))).every(Boolean);
+      const drained = (
+        await Promise.all(this.lanes.map((lane) => lane.contender.drained((orderId) => lane.firstSeen.has(orderId)).catch(() => false)))
+      ).every(Boolean);
       if (drained) {
         const read = await Promise.all(topics.map((topic) => hasCaughtUp(this.deps.admin, groupId, topic).catch(() => false)));
         if (read.every(Boolean)) return true;

@@ -110,6 +110,8 @@ export interface RaceState {
   readonly plan?: RacePlan;
   readonly startedAt?: number;
   readonly contenders: readonly ContenderCounters[];
+  /** Designs left out of the race because what they need does not run here, and how to bring it up. */
+  readonly unavailable: readonly { readonly name: string; readonly title: string; readonly reason: string }[];
 }
 
 export interface ConsoleSnapshot {

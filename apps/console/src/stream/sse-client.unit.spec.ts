@@ -29,7 +29,7 @@ const step = (n: number): ConsoleEvent => ({
   type: 'step',
   data: { orderId: `order-${n}`, step: 'command', at: n, detail: `p0@${n}` } satisfies OrderStep,
 });
-const race = (message: string): ConsoleEvent => ({ type: 'race', data: { phase: 'running', message, contenders: [] } });
+const race = (message: string): ConsoleEvent => ({ type: 'race', data: { phase: 'running', message, contenders: [], unavailable: [] } });
 
 describe('SseClient', () => {
   it('writes each event at once while the page keeps up, in the SSE framing', async () => {

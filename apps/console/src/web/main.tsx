@@ -361,6 +361,15 @@ function Race({ race, faults }: { race: RaceState; faults: readonly FaultInfo[] 
           <ContenderCard key={counters.name} counters={counters} />
         ))}
       </div>
+      {race.unavailable.length > 0 ? (
+        <ul class="muted unavailable" data-testid="race-unavailable">
+          {race.unavailable.map((design) => (
+            <li key={design.name} data-design={design.name}>
+              <b>{design.title}</b> is not in the race: {design.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </section>
   );
 }

@@ -8,7 +8,7 @@ const snapshot: ConsoleSnapshot = {
   timeline: [],
   metrics: [],
   orders: [],
-  race: { phase: 'idle', message: '', contenders: [] },
+  race: { phase: 'idle', message: '', contenders: [], unavailable: [] },
 };
 const step = (n: number, name: OrderStep['step'] = 'accepted'): OrderStep => ({ orderId: `order-${n}`, step: name, at: n, detail: '' });
 
