@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { currentWalPosition, slotConfirmedPast } from '@ouro/cdc';
-import { LoadGenerator, type LoadShape, type Refusal } from '@ouro/harness';
+import { LoadGenerator, type LoadShape } from '@ouro/harness';
 import { type AcceptedEntry, formatOutboxReport, type OutboxCheckName, type OutboxReport, reconcileOutbox } from '@ouro/reconciler';
 import type pg from 'pg';
 import { auditReader } from '../audit.js';
-import { type Backlog, type LivenessBounds, LivenessMonitor, type Recovery } from '../liveness.js';
+import { type Backlog, type LivenessBounds, LivenessMonitor } from '../liveness.js';
 import type { Progress } from '../progress.js';
 import { describeLoad, type FaultRunResult, livenessFailures } from '../run.js';
 import { runUnderFaults } from '../under-faults.js';
