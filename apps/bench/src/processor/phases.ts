@@ -2,7 +2,7 @@
 // Prometheus metrics read before and after: the mean of each phase of a committed transaction
 // (`ouro_processor_transaction_phase_seconds`), and how many orders a transaction carried.
 
-export const transactionPhases = ['waiting', 'verify', 'build', 'offsets', 'send', 'commit'] as const;
+export const transactionPhases = ['waiting', 'verify', 'build', 'send', 'offsets', 'commit'] as const;
 export type TransactionPhaseName = (typeof transactionPhases)[number];
 
 export interface TransactionProfile {

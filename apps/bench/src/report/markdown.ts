@@ -114,7 +114,7 @@ export function transactionLines(profiles: Readonly<Record<string, TransactionPr
   return [
     "## Where the processor's transactions spend their time",
     '',
-    "From order-processor's own metrics (`ouro_processor_transaction_phase_seconds`), read before and after each phase: the mean of each phase of a committed transaction, in ms. *Waiting* runs from a chunk's arrival to its last attempt (the group busy with the transaction before); *build* (decoding, PostgreSQL, encoding) runs beside *offsets* (AddOffsetsToTxn, TxnOffsetCommit); then *send* (AddPartitionsToTxn, Produce) and *commit* (EndTxn).",
+    "From order-processor's own metrics (`ouro_processor_transaction_phase_seconds`), read before and after each phase: the mean of each phase of a committed transaction, in ms. In the order they run: *waiting* from a chunk's arrival to its last attempt (the group busy with the transaction before), *verify* (fencing, 0 unless the attempt verified), *build* (decoding, PostgreSQL, encoding), *send* (AddPartitionsToTxn, Produce), *offsets* (AddOffsetsToTxn, TxnOffsetCommit), *commit* (EndTxn).",
     '',
     `| phase of the run | transactions | orders per transaction | ${transactionPhases.join(' | ')} |`,
     `|---|---|---|${transactionPhases.map(() => '---|').join('')}`,

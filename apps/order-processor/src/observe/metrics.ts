@@ -109,7 +109,7 @@ export class ProcessorMetrics implements ProcessorObserver {
     });
     this.phaseDuration = new Histogram({
       name: 'ouro_processor_transaction_phase_seconds',
-      help: "Where a committed transaction's time went, by phase: waiting (for the group, earlier attempts), verify, build (decoding, PostgreSQL, encoding) beside offsets (into the transaction), send, commit",
+      help: "Where a committed transaction's time went, by phase: waiting (for the group, earlier attempts), verify, build (decoding, PostgreSQL, encoding), send (records), offsets, commit",
       labelNames: ['phase'],
       buckets: phaseBuckets,
       registers,

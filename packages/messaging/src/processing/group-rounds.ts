@@ -12,7 +12,7 @@ import { pause } from './retry.js';
 
 const partitionsOf = (messages: readonly PartitionMessage[]) => [...new Set(messages.map(({ partition }) => partition))];
 
-/** Milliseconds between the laps of one attempt, and around the steps that run side by side. */
+/** Milliseconds between the laps of one attempt. */
 function phaseClock() {
   let last = performance.now();
   return {
@@ -23,14 +23,6 @@ function phaseClock() {
       const ms = now - last;
       last = now;
       return ms;
-    },
-    async time<T>(step: () => Promise<T>, took: (ms: number) => void): Promise<T> {
-      const from = performance.now();
-      try {
-        return await step();
-      } finally {
-        took(performance.now() - from);
-      }
     },
   };
 }
@@ -232,46 +224,27 @@ export class GroupRounds {
       await this.afterCommit.below(this.options.maxQueuedAfterCommit, { running: control.running, whileWaiting: control.heartbeat });
       if (!control.running()) throw new NotRunning('stopped before the chunk was processed');
 
+      // Held back while too much after-commit work was queued: waiting too.
+      const heldBack = clock.lap();
+      const outputs = await this.options.outputs(pending, exhausted);
+      const build = clock.lap();
       const next = new Map<number, bigint>();
       for (const { partition, message } of pending) {
         const after = BigInt(message.offset) + 1n;
         if (after > (next.get(partition) ?? -1n)) next.set(partition, after);
       }
-      let outputs: Outputs = { records: [], letters: [], afterCommit: [] };
-      let outgoing: OutgoingRecord[] = [];
-      const timed = { build: 0, offsets: 0, send: 0 };
-      // Held back while too much after-commit work was queued: waiting too.
-      const heldBack = clock.lap();
+      const outgoing = [...outputs.records, ...outputs.letters.map((letter) => deadLetterRecord(letter, this.options.deadLetterTopic))];
+      const timed = { send: 0, offsets: 0 };
       await task.transact(async (transaction) => {
-        // The offsets are known before the outputs: they go into the transaction while the outputs
-        // are built (PostgreSQL's round trips overlap the broker's). Both settle before anything
-        // else happens, so a failure of either aborts a transaction with nothing else in flight.
-        const [built, offsetsSent] = await Promise.allSettled([
-          clock.time(
-            () => this.options.outputs(pending, exhausted),
-            (ms) => (timed.build = ms),
-          ),
-          clock.time(
-            () =>
-              transaction.sendOffsets({
-                consumerGroupId: this.options.groupId,
-                topics: [
-                  {
-                    topic: this.options.topic,
-                    partitions: [...next].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
-                  },
-                ],
-              }),
-            (ms) => (timed.offsets = ms),
-          ),
-        ]);
-        if (built.status === 'rejected') throw built.reason;
-        if (offsetsSent.status === 'rejected') throw offsetsSent.reason;
-        outputs = built.value;
-        outgoing = [...outputs.records, ...outputs.letters.map((letter) => deadLetterRecord(letter, this.options.deadLetterTopic))];
-        clock.lap();
         if (outgoing.length > 0) await transaction.sendBatch({ acks: -1, topicMessages: toTopicMessages(outgoing) });
         timed.send = clock.lap();
+        await transaction.sendOffsets({
+          consumerGroupId: this.options.groupId,
+          topics: [
+            { topic: this.options.topic, partitions: [...next].map(([partition, offset]) => ({ partition, offset: offset.toString() })) },
+          ],
+        });
+        timed.offsets = clock.lap();
         return next;
       });
       const commit = clock.lap();
@@ -285,7 +258,7 @@ export class GroupRounds {
         })),
         records: outgoing.length,
         durationMs: Date.now() - round.began,
-        phasesMs: { waiting: waiting + heldBack, verify, ...timed, commit },
+        phasesMs: { waiting: waiting + heldBack, verify, build, ...timed, commit },
       });
       if (outputs.letters.length > 0) {
         this.options.logger.warn(

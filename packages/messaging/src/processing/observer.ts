@@ -14,13 +14,13 @@ export interface CommittedPart {
 }
 
 /**
- * Where a committed transaction's time went, in ms: `waiting` from its first chunk's arrival to
- * its last attempt (the group busy with the transaction before, earlier attempts), `verify` fencing
- * and reading offsets (0 unless this attempt verified), `build` the outputs (decoding, PostgreSQL,
- * encoding) while `offsets` went into the transaction beside it, `send` the records, `commit` the
- * end of the transaction.
+ * Where a committed transaction's time went, in ms, in the order the phases run: `waiting` from its
+ * first chunk's arrival to its last attempt (the group busy with the transaction before, earlier
+ * attempts), `verify` fencing and reading offsets (0 unless this attempt verified), `build` the
+ * outputs (decoding, PostgreSQL, encoding), `send` the records (AddPartitionsToTxn, Produce),
+ * `offsets` (AddOffsetsToTxn, TxnOffsetCommit), `commit` (EndTxn).
  */
-export type TransactionPhase = 'waiting' | 'verify' | 'build' | 'offsets' | 'send' | 'commit';
+export type TransactionPhase = 'waiting' | 'verify' | 'build' | 'send' | 'offsets' | 'commit';
 
 /** One transaction that committed: a partition group's chunk, its parts per partition, and what it wrote. */
 export interface CommittedTransaction {
