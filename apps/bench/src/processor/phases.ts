@@ -1,6 +1,7 @@
 // Where the processor's transactions spent their time during a phase of the benchmark, from its own
 // Prometheus metrics read before and after: the mean of each phase of a committed transaction
-// (`ouro_processor_transaction_phase_seconds`), and how many orders a transaction carried.
+// (`ouro_processor_transaction_phase_seconds`), how many orders a transaction carried, and how long
+// after its acceptance an order's transaction committed.
 
 export const transactionPhases = ['waiting', 'verify', 'build', 'send', 'offsets', 'commit'] as const;
 export type TransactionPhaseName = (typeof transactionPhases)[number];
@@ -10,6 +11,8 @@ export interface TransactionProfile {
   readonly ordersPerTransaction: number;
   /** Mean milliseconds per committed transaction, by phase. */
   readonly meanMs: Readonly<Record<TransactionPhaseName, number>>;
+  /** Mean milliseconds from an order's acceptance (order-api's 202) to the commit that announced it (`ouro_order_freshness_seconds`). */
+  readonly acceptedToCommittedMs: number;
 }
 
 /** The samples of a Prometheus text exposition, by name and labels as written (`name{label="x"}`). */
@@ -39,5 +42,12 @@ export function transactionProfile(before: string, after: string): TransactionPr
       return [phase, count > 0 ? round((sum / count) * 1000) : 0];
     }),
   ) as Record<TransactionPhaseName, number>;
-  return { transactions, ordersPerTransaction: transactions > 0 ? round(orders / transactions) : 0, meanMs };
+  const announced = delta('ouro_order_freshness_seconds_count');
+  const freshness = delta('ouro_order_freshness_seconds_sum');
+  return {
+    transactions,
+    ordersPerTransaction: transactions > 0 ? round(orders / transactions) : 0,
+    meanMs,
+    acceptedToCommittedMs: announced > 0 ? round((freshness / announced) * 1000) : 0,
+  };
 }

@@ -14,6 +14,8 @@ ouro_processor_orders_processed_total ${orders}
 ouro_processor_transaction_phase_seconds_bucket{le="0.01",phase="build"} ${buildCount}
 ouro_processor_transaction_phase_seconds_sum{phase="build"} ${buildSeconds}
 ouro_processor_transaction_phase_seconds_count{phase="build"} ${buildCount}
+ouro_order_freshness_seconds_sum ${buildSeconds * 10}
+ouro_order_freshness_seconds_count ${orders}
 `;
 
 describe('the processor transactions of a benchmark phase', () => {
@@ -30,5 +32,7 @@ describe('the processor transactions of a benchmark phase', () => {
     expect(profile.ordersPerTransaction).toBe(25);
     expect(profile.meanMs.build).toBe(5);
     expect(profile.meanMs.commit).toBe(0);
+    // 2 s of freshness over 1,000 orders
+    expect(profile.acceptedToCommittedMs).toBe(2);
   });
 });

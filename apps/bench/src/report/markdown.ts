@@ -114,13 +114,13 @@ export function transactionLines(profiles: Readonly<Record<string, TransactionPr
   return [
     "## Where the processor's transactions spend their time",
     '',
-    "From order-processor's own metrics (`ouro_processor_transaction_phase_seconds`), read before and after each phase: the mean of each phase of a committed transaction, in ms. In the order they run: *waiting* from a chunk's arrival to its last attempt (the group busy with the transaction before), *verify* (fencing, 0 unless the attempt verified), *build* (decoding, PostgreSQL, encoding), *send* (AddPartitionsToTxn, Produce), *offsets* (AddOffsetsToTxn, TxnOffsetCommit), *commit* (EndTxn).",
+    "From order-processor's own metrics (`ouro_processor_transaction_phase_seconds`), read before and after each phase: the mean of each phase of a committed transaction, in ms. In the order they run: *waiting* from a chunk's arrival to its last attempt (the group busy with the transaction before), *verify* (fencing, 0 unless the attempt verified), *build* (decoding, PostgreSQL, encoding), *send* (AddPartitionsToTxn, Produce), *offsets* (AddOffsetsToTxn, TxnOffsetCommit), *commit* (EndTxn). The last column is the mean time from an order's acceptance (stamped by order-api before it writes the command) to the commit of the transaction that announced it (`ouro_order_freshness_seconds`); the end-to-end figures start later (at the 202, once the command is in Kafka) and end later (once a read_committed consumer has read the event).",
     '',
-    `| phase of the run | transactions | orders per transaction | ${transactionPhases.join(' | ')} |`,
-    `|---|---|---|${transactionPhases.map(() => '---|').join('')}`,
+    `| phase of the run | transactions | orders per transaction | ${transactionPhases.join(' | ')} | accepted → committed, mean |`,
+    `|---|---|---|${transactionPhases.map(() => '---|').join('')}---|`,
     ...rows.map(
       ([name, profile]) =>
-        `| ${name} | ${profile.transactions} | ${profile.ordersPerTransaction} | ${transactionPhases.map((phase) => profile.meanMs[phase]).join(' | ')} |`,
+        `| ${name} | ${profile.transactions} | ${profile.ordersPerTransaction} | ${transactionPhases.map((phase) => profile.meanMs[phase]).join(' | ')} | ${profile.acceptedToCommittedMs} |`,
     ),
   ];
 }

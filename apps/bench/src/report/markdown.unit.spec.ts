@@ -124,14 +124,14 @@ describe('transactionLines', () => {
   it('gives each measured phase of the run a row of mean milliseconds per transaction phase, and leaves out one not measured', () => {
     const meanMs = { waiting: 20, verify: 0, build: 4.5, send: 6, offsets: 3, commit: 2.5 };
     const text = transactionLines({
-      'end to end · 1000/s': { transactions: 300, ordersPerTransaction: 50, meanMs },
+      'end to end · 1000/s': { transactions: 300, ordersPerTransaction: 50, meanMs, acceptedToCommittedMs: 41.5 },
       'catch-up': undefined,
     }).join('\n');
 
     expect(text).toContain(
-      '| phase of the run | transactions | orders per transaction | waiting | verify | build | send | offsets | commit |',
+      '| phase of the run | transactions | orders per transaction | waiting | verify | build | send | offsets | commit | accepted → committed, mean |',
     );
-    expect(text).toContain('| end to end · 1000/s | 300 | 50 | 20 | 0 | 4.5 | 6 | 3 | 2.5 |');
+    expect(text).toContain('| end to end · 1000/s | 300 | 50 | 20 | 0 | 4.5 | 6 | 3 | 2.5 | 41.5 |');
     expect(text).not.toContain('catch-up');
   });
 });
