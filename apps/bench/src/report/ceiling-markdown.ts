@@ -76,9 +76,11 @@ function cpuTable(phases: readonly PhaseCpu[]): string[] {
     `|---|---|---|${names.map(() => '---|').join('')}---|---|---|---|`,
   ];
   for (const phase of phases) {
-    const cells = names.map((name) => phase.processes.find((process) => process.name === name)?.perThousandOrders ?? '');
+    // A phase that moved no orders (the console idle) has no per-order figure: its row says so.
+    const none = phase.orders === 0;
+    const cells = names.map((name) => (none ? '—' : (phase.processes.find((process) => process.name === name)?.perThousandOrders ?? '')));
     const other = Math.max(0, phase.machineCpuSec - phase.listedCpuSec);
-    const perThousand = (seconds: number) => Math.round((seconds / phase.orders) * 1000 * 1000) / 1000;
+    const perThousand = (seconds: number) => (none ? '—' : Math.round((seconds / phase.orders) * 1000 * 1000) / 1000);
     lines.push(
       `| ${phase.phase} | ${phase.wallSec} | ${phase.orders.toLocaleString('en')} | ${cells.join(' | ')} | ${perThousand(other)} | ${perThousand(phase.listedCpuSec)} | ${phase.machineCpuSec} of ${phase.capacitySec} CPU s (${percent(phase.busyShare)}) | ${phase.verdict === 'CPU-bound' ? '**CPU-bound**' : 'waiting'} |`,
     );

@@ -93,7 +93,11 @@ describe('renderCeiling', () => {
         { figure: 'processor catch-up (orders/s)', ouro: 5_000, ceiling: 'pgbench', ceilingValue: 20_000, unit: 'rows/s', fraction: 0.25 },
       ],
     },
-    cpu: [phase('processor catch-up', 0.95), phase('end to end · 500/s', 0.5)],
+    cpu: [
+      phase('processor catch-up', 0.95),
+      phase('end to end · 500/s', 0.5),
+      { ...phase('console · idle', 0.1), orders: 0, processes: [{ name: 'order-api', cpuSec: 1, perThousandOrders: Number.NaN }] },
+    ],
   }).join('\n');
 
   it('shows the ceilings, the fractions and the commands', () => {
@@ -106,6 +110,8 @@ describe('renderCeiling', () => {
   it('gives each phase its CPU per 1,000 orders, what else ran, and its verdict', () => {
     expect(markdown).toContain('| processor catch-up | 10 | 10,000 | 0.5 | 1.4 | 0.5 | 19 of 20 CPU s (95%) | **CPU-bound** |');
     expect(markdown).toContain('| end to end · 500/s | 10 | 10,000 | 0.5 | 1.4 | 0.5 | 19 of 20 CPU s (50%) | waiting |');
+    // a phase without orders has no per-order figure, rather than NaN and Infinity
+    expect(markdown).toContain('| console · idle | 10 | 0 | — | — | — | 19 of 20 CPU s (10%) | waiting |');
   });
 
   it('says so when Ouro went past a tool’s figure, which then is no ceiling', () => {
