@@ -1,48 +1,28 @@
-import { resolve } from 'node:path';
-import { loadStackConfig } from '@ouro/infra';
-import { stackEnv } from '@ouro/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeConsole } from '../src/compose.js';
+import { type ComposedConsole, type ConsoleInBrowser, counter, startConsoleInBrowser } from './in-browser.js';
 
 // The console in a real browser (Debian's Chromium, driven by playwright-core), against the real
 // stack: its own order-api and order-processor, the race's three designs. Faults here touch only
 // what the console started (its processes, its links): never the stack's own services.
-const root = resolve(import.meta.dirname, '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-let consoleApp: Awaited<ReturnType<typeof composeConsole>>;
+let started: ConsoleInBrowser;
+let consoleApp: ComposedConsole;
 let address: string;
 let browser: Browser;
+let openConsole: () => Promise<Page>;
 
 beforeAll(async () => {
-  await build({ configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn' });
-  consoleApp = await composeConsole({
-    connections: stackEnv(),
-    stack: loadStackConfig(),
+  started = await startConsoleInBrowser({
     stackFaults: false,
-    publicDir: resolve(root, 'dist/public'),
     // Sampling from 1 order/s: under the test's load, most orders are not followed step by step,
     // and an order placed from the page must still show every step.
     followAllBelowPerSecond: 1,
   });
-  address = await consoleApp.app.listen({ host: '127.0.0.1', port: 0 });
-  await consoleApp.ready;
+  ({ consoleApp, address, browser, openConsole } = started);
   expect(consoleApp.live.status, consoleApp.live.status.message).toMatchObject({ state: 'running' });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await consoleApp?.app.close();
-}, 120_000);
-
-async function openConsole(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(address);
-  await page.locator('[data-testid="live-state"][data-state="running"]').waitFor({ timeout: 60_000 });
-  return page;
-}
+afterAll(() => started?.close(), 120_000);
 
 interface PageDocument {
   readonly documentElement: { readonly clientWidth: number; readonly scrollWidth: number };
@@ -50,9 +30,6 @@ interface PageDocument {
     selector: string,
   ): Iterable<{ readonly tagName: string; readonly className: unknown; getBoundingClientRect(): { right: number } }>;
 }
-
-const counter = (page: Page, contender: string, name: string) =>
-  page.locator(`[data-testid="contender-${contender}"] [data-counter="${name}"]`).textContent();
 
 describe('the console in a browser', () => {
   it('places an order from the form under load and shows it reach committed, step by step, then its whole history', async () => {

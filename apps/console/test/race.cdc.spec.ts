@@ -1,42 +1,22 @@
-import { resolve } from 'node:path';
-import { loadStackConfig } from '@ouro/infra';
 import { provision } from '@ouro/provisioning';
-import { stackEnv } from '@ouro/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeConsole } from '../src/compose.js';
+import { type ConsoleInBrowser, counter, startConsoleInBrowser } from './in-browser.js';
 
 // The race with the CDC relay in it, in a real browser, against the stack with Kafka Connect and
 // Debezium (`npm run stack -- up --with cdc`). The relay's connector, slot, topic and tables are the
 // race's own, removed when it ends.
-const root = resolve(import.meta.dirname, '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-let consoleApp: Awaited<ReturnType<typeof composeConsole>>;
+let started: ConsoleInBrowser;
 let address: string;
 let browser: Browser;
 
 beforeAll(async () => {
   await provision(() => {});
-  await build({ configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn' });
-  consoleApp = await composeConsole({
-    connections: stackEnv(),
-    stack: loadStackConfig(),
-    stackFaults: false,
-    publicDir: resolve(root, 'dist/public'),
-  });
-  address = await consoleApp.app.listen({ host: '127.0.0.1', port: 0 });
-  await consoleApp.ready;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  started = await startConsoleInBrowser({ stackFaults: false });
+  ({ address, browser } = started);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await consoleApp?.app.close();
-}, 180_000);
-
-const counter = (page: Page, contender: string, name: string) =>
-  page.locator(`[data-testid="contender-${contender}"] [data-counter="${name}"]`).textContent();
+afterAll(() => started?.close(), 180_000);
 
 describe('the race with change data capture', () => {
   it('races the CDC relay beside the others: its counters move while the load runs, and at rest it stored and published every order it accepted, duplicates counted', async () => {

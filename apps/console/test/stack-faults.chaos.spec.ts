@@ -1,48 +1,24 @@
-import { resolve } from 'node:path';
 import { KafkaConnect } from '@ouro/cdc';
-import { loadStackConfig } from '@ouro/infra';
 import { stackEnv } from '@ouro/testing';
 import pg from 'pg';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { composeConsole } from '../src/compose.js';
+import { type ComposedConsole, type ConsoleInBrowser, startConsoleInBrowser } from './in-browser.js';
 
 // The two buttons that crash the stack's own services (the broker, Redis), clicked in a real
 // browser. They kill the stack's Kafka and Redis, so this file is in the chaos scope: `npm test`
 // runs it alone, after every other test.
-const root = resolve(import.meta.dirname, '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-let consoleApp: Awaited<ReturnType<typeof composeConsole>>;
-let address: string;
-let browser: Browser;
+let started: ConsoleInBrowser;
+let consoleApp: ComposedConsole;
+let openConsole: () => Promise<Page>;
 
 beforeAll(async () => {
-  await build({ configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn' });
-  consoleApp = await composeConsole({
-    connections: stackEnv(),
-    stack: loadStackConfig(),
-    stackFaults: true,
-    publicDir: resolve(root, 'dist/public'),
-    logDir: process.env.CONSOLE_LOG_DIR,
-  });
-  address = await consoleApp.app.listen({ host: '127.0.0.1', port: 0 });
-  await consoleApp.ready;
+  started = await startConsoleInBrowser({ stackFaults: true, logDir: process.env.CONSOLE_LOG_DIR });
+  ({ consoleApp, openConsole } = started);
   expect(consoleApp.live.status, consoleApp.live.status.message).toMatchObject({ state: 'running' });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await consoleApp?.app.close();
-}, 180_000);
-
-async function openConsole(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(address);
-  await page.locator('[data-testid="live-state"][data-state="running"]').waitFor({ timeout: 60_000 });
-  return page;
-}
+afterAll(() => started?.close(), 180_000);
 
 const timelineMark = (page: Page, phase: 'injected' | 'healed', text: string) =>
   page.locator(`[data-testid="timeline"] li.${phase}`, { hasText: text }).first();
