@@ -3,7 +3,7 @@ import { stackEnv } from '@ouro/testing';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ComposedConsole, type ConsoleInBrowser, startConsoleInBrowser } from './in-browser.js';
+import { type ComposedConsole, type ConsoleInBrowser, counter, startConsoleInBrowser } from './in-browser.js';
 
 // The two buttons that crash the stack's own services (the broker, Redis), clicked in a real
 // browser. They kill the stack's Kafka and Redis, so this file is in the chaos scope: `npm test`
@@ -46,9 +46,6 @@ async function placeAndCommit(page: Page): Promise<void> {
     .waitFor({ timeout: 10_000 });
   await page.locator(`tr.pinned[data-order-id="${answer.body.orderId}"] td[data-step="committed"].done`).waitFor({ timeout: 120_000 });
 }
-
-const counter = (page: Page, contender: string, name: string) =>
-  page.locator(`[data-testid="contender-${contender}"] [data-counter="${name}"]`).textContent();
 
 describe("the stack's own services crashed from the console", () => {
   it('restarts Redis under live load: the timeline shows it, and an order placed after the heal is committed', async () => {
