@@ -67,6 +67,17 @@ export interface ScenarioResult extends FaultRunResult {
   readonly report: ReconcileReport;
 }
 
+/** What the clients asked for and what became of it, as every fault run reports it. */
+export function requestCounts(entries: readonly AcceptedEntry[], refusals: readonly Refusal[]) {
+  return {
+    requests: entries.length + refusals.length,
+    accepted: entries.filter((entry) => entry.outcome === 'accepted').length,
+    ambiguous: entries.filter((entry) => entry.ambiguous).length,
+    unresolved: entries.filter((entry) => entry.outcome === 'unresolved').length,
+    refused: refusals.length,
+  };
+}
+
 export const describeLoad = (shape: LoadShape) => (shape.kind === 'workers' ? `${shape.count} workers` : `${shape.perSecond} orders/s`);
 
 const describeTopology = ({ apis, processors }: Topology, cluster: boolean) =>
@@ -170,11 +181,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       topology: describeTopology(scenario.topology, scenario.cluster === true),
       load: describeLoad(shape),
       durationMs,
-      requests: entries.length + refusals.length,
-      accepted: entries.filter((entry) => entry.outcome === 'accepted').length,
-      ambiguous: entries.filter((entry) => entry.ambiguous).length,
-      unresolved: entries.filter((entry) => entry.outcome === 'unresolved').length,
-      refused: refusals.length,
+      ...requestCounts(entries, refusals),
       retries: load.progress.retries,
       shed: load.progress.shed,
       faults,

@@ -22,7 +22,7 @@ import { type AcceptedEntry, type ReconcileReport, reconcile } from '@ouro/recon
 import { auditReader } from './audit.js';
 import { defaultBounds, groupBacklog, type LivenessBounds, LivenessMonitor, type Recovery } from './liveness.js';
 import type { Progress } from './progress.js';
-import { converge, livenessFailures } from './run.js';
+import { converge, livenessFailures, requestCounts } from './run.js';
 
 export interface SoakOptions {
   readonly durationMs: number;
@@ -285,11 +285,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       recoveries,
       livenessFailures: late,
       safetyChecks,
-      requests: entries.length + refusals.length,
-      accepted: entries.filter((entry) => entry.outcome === 'accepted').length,
-      ambiguous: entries.filter((entry) => entry.ambiguous).length,
-      unresolved: entries.filter((entry) => entry.outcome === 'unresolved').length,
-      refused: refusals.length,
+      ...requestCounts(entries, refusals),
       shed: loads.reduce((total, load) => total + load.progress.shed, 0),
       convergeMs,
       report,

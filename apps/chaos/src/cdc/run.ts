@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { auditReader } from '../audit.js';
 import { type Backlog, type LivenessBounds, LivenessMonitor } from '../liveness.js';
 import type { Progress } from '../progress.js';
-import { describeLoad, type FaultRunResult, livenessFailures } from '../run.js';
+import { describeLoad, type FaultRunResult, livenessFailures, requestCounts } from '../run.js';
 import { runUnderFaults } from '../under-faults.js';
 import { type CdcConnections, CdcDeployment, cdcConnections } from './deployment.js';
 import type { CdcScenario } from './scenarios.js';
@@ -127,11 +127,7 @@ export async function runCdcScenario(scenario: CdcScenario, options: CdcRunOptio
       topology: `${scenario.servers} CDC server${scenario.servers > 1 ? 's' : ''} · 1 Connect worker (${scenario.delivery})`,
       load: describeLoad(options.load),
       durationMs,
-      requests: entries.length + refusals.length,
-      accepted: entries.filter((entry) => entry.outcome === 'accepted').length,
-      ambiguous: entries.filter((entry) => entry.ambiguous).length,
-      unresolved: entries.filter((entry) => entry.outcome === 'unresolved').length,
-      refused: refusals.length,
+      ...requestCounts(entries, refusals),
       retries: load.progress.retries,
       shed: load.progress.shed,
       faults,
