@@ -28,4 +28,4 @@ export {
   stackStatus,
   stackUp,
 } from './stack.js';
-export { ensureZipkinServer, startZipkinServer, ZIPKIN_VERSION, type ZipkinServer } from './zipkin-server.js';
+export { ensureZipkinServer, freePort, startZipkinServer, ZIPKIN_VERSION, type ZipkinServer } from './zipkin-server.js';

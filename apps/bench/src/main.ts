@@ -13,7 +13,7 @@ import { waitForGroupToCatchUp } from '@ouro/messaging';
 import { provision, provisionNamespace } from '@ouro/provisioning';
 import { benchProcessGroups, CpuMeter, ceilingFractions, measureCeiling, processes } from './ceiling/index.js';
 import { type LoadResult, peakRssMb, runLoad } from './processes.js';
-import { type TransactionProfile, transactionProfile } from './processor/phases.js';
+import { readMetrics, type TransactionProfile, transactionProfile } from './processor/phases.js';
 import { renderCharts } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
 import { summariseProfile } from './report/profile.js';
@@ -98,7 +98,7 @@ const cpu = new CpuMeter(
 );
 
 // Where the processor's transactions spent their time in a phase: its own metrics, read before and after.
-const processorMetrics = async () => (await fetch(`${processor.url}/metrics`)).text();
+const processorMetrics = () => readMetrics(processor.url);
 const transactions: Record<string, TransactionProfile> = {};
 
 // 1. Command API: saturation, then fixed offered rates (shares of order-api's saturation rate).

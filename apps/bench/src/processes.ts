@@ -44,9 +44,12 @@ export interface LoadResult {
   };
 }
 
-/** Peak resident set size of a process so far (VmHWM), in MB. */
-export function peakRssMb(pid: number): number {
+/** A process's resident set size now (VmRSS) or its peak so far (VmHWM), in MB. */
+export function residentMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(status.match(/^VmHWM:\s+(\d+) kB/m)?.[1] ?? Number.NaN);
+  const kb = Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? Number.NaN);
   return Math.round((kb / 1024) * 10) / 10;
 }
+
+/** Peak resident set size of a process so far (VmHWM), in MB. */
+export const peakRssMb = (pid: number): number => residentMb(pid, 'VmHWM');

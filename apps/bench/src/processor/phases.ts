@@ -15,6 +15,9 @@ export interface TransactionProfile {
   readonly acceptedToCommittedMs: number;
 }
 
+/** order-processor's metrics as it exposes them (`url`: its /metrics, /live and /ready base). */
+export const readMetrics = async (url: string): Promise<string> => (await fetch(`${url}/metrics`)).text();
+
 /** The samples of a Prometheus text exposition, by name and labels as written (`name{label="x"}`). */
 export function parseSamples(text: string): Map<string, number> {
   const samples = new Map<string, number>();

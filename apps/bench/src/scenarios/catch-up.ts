@@ -6,7 +6,7 @@ import { createKafka, waitForGroupToCatchUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import { v7 as uuidv7 } from 'uuid';
 import { peakRssMb } from '../processes.js';
-import { transactionProfile } from '../processor/phases.js';
+import { readMetrics, transactionProfile } from '../processor/phases.js';
 
 /** A backlog of `count` commands, then a fresh processor drains it: orders per second from ready to caught up. */
 export async function catchUp(
@@ -50,13 +50,12 @@ export async function catchUp(
     bundle: true,
     ...(profileDir ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
   });
-  const metrics = async () => (await fetch(`${processor.url}/metrics`)).text();
-  const metricsBefore = await metrics();
+  const metricsBefore = await readMetrics(processor.url);
   const from = performance.now();
   await measure(processor.pid, () => waitForGroupToCatchUp(admin, namespace.groupId, namespace.commandsTopic, 900_000));
   const seconds = (performance.now() - from) / 1000;
   const peak = peakRssMb(processor.pid);
-  const transactions = transactionProfile(metricsBefore, await metrics());
+  const transactions = transactionProfile(metricsBefore, await readMetrics(processor.url));
   await processor.kill('SIGTERM');
   await admin.disconnect();
   return {

@@ -4,12 +4,12 @@
 // generator sends orders at each rate, with a page following the stream as a browser would.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@ouro/infra';
 import { type CpuMeter, processes } from '../ceiling/index.js';
 import { childrenOf, readProcessTimes, ticksPerSecond } from '../ceiling/proc.js';
-import { peakRssMb } from '../processes.js';
+import { peakRssMb, residentMb } from '../processes.js';
 
 const root = resolve(import.meta.dirname, '../../../..');
 
@@ -41,15 +41,6 @@ interface Snapshot {
   readonly metrics: ReadonlyArray<{ readonly t: number; readonly commandsPerSecond: number; readonly sampleEvery: number }>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const address = server.address();
-  await new Promise((closed) => server.close(closed));
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
-
 /** One page's stream, read to the end and counted: what a browser following the console receives. */
 function followStream(url: string) {
   const counted = { events: 0, bytes: 0 };
@@ -72,11 +63,6 @@ function followStream(url: string) {
   };
   return { counted, stop };
 }
-
-const rssMb = (pid: number) => {
-  const kb = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? Number.NaN);
-  return Math.round((kb / 1024) * 10) / 10;
-};
 
 export async function measureConsole({
   rates,
@@ -143,7 +129,7 @@ export async function measureConsole({
         seconds: Math.round(seconds * 10) / 10,
         orders,
         cpuShareOfCore: Math.round((ticks / ticksPerSecond / seconds) * 1000) / 1000,
-        rssMb: rssMb(pid),
+        rssMb: residentMb(pid, 'VmRSS'),
         streamEventsPerSecond: Math.round((page.counted.events - before.events) / seconds),
         streamKbPerSecond: Math.round(((page.counted.bytes - before.bytes) / 1024 / seconds) * 10) / 10,
         sampleEvery: Math.max(1, ...points.map((point) => point.sampleEvery)),
