@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@ouro/infra';
 import { type CpuMeter, processes } from '../ceiling/index.js';
-import { childrenOf, readProcessTimes, ticksPerSecond } from '../ceiling/proc.js';
+import { childrenOf, readProcessTimes } from '../ceiling/proc.js';
 import { peakRssMb, residentMb } from '../processes.js';
 
 const root = resolve(import.meta.dirname, '../../../..');
@@ -111,7 +111,7 @@ export async function measureConsole({
       });
       await sleep(3_000);
       const from = Date.now();
-      const before = { cpu: ownOnly(), events: page.counted.events, bytes: page.counted.bytes };
+      const before = { events: page.counted.events, bytes: page.counted.bytes };
       const end = cpu.start(`console · ${label}`, {
         console: ownOnly,
         'order-api': processes(...appPids('order-api')),
@@ -121,14 +121,14 @@ export async function measureConsole({
       const seconds = (Date.now() - from) / 1000;
       const points = (await snapshot()).metrics.filter((point) => point.t > from && point.t <= Date.now());
       const orders = points.reduce((sum, point) => sum + point.commandsPerSecond, 0);
-      end(orders);
-      const ticks = ownOnly() - before.cpu;
+      // The console's own CPU, as the phase's accounting read it.
+      const consoleCpuSec = end(orders).processes.find((process) => process.name === 'console')?.cpuSec ?? 0;
       phases.push({
         label,
         ratePerSecond: rate,
         seconds: Math.round(seconds * 10) / 10,
         orders,
-        cpuShareOfCore: Math.round((ticks / ticksPerSecond / seconds) * 1000) / 1000,
+        cpuShareOfCore: Math.round((consoleCpuSec / seconds) * 1000) / 1000,
         rssMb: residentMb(pid, 'VmRSS'),
         streamEventsPerSecond: Math.round((page.counted.events - before.events) / seconds),
         streamKbPerSecond: Math.round(((page.counted.bytes - before.bytes) / 1024 / seconds) * 10) / 10,
