@@ -1,11 +1,13 @@
 // The load generator, run as its own process so it does not share an event loop with what it
 // measures. Reads its job as JSON from argv[2], prints the result as JSON on the last stdout line.
-//   mode "http": autocannon at a fixed offered rate or at saturation; HTTP latency and throughput.
+//   mode "http": requests paced evenly at a fixed offered rate (paced.ts, open loop), or autocannon at
+//                saturation; HTTP latency and throughput.
 //   mode "e2e":  the same, plus a read_committed consumer on the output topic; for every accepted
 //                order, the time from its 202 to its event being visible.
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
+import { runPaced } from './paced.js';
 import { percentiles, round } from './stats.js';
 
 export interface LoadJob {
@@ -44,24 +46,71 @@ async function consume(): Promise<() => Promise<void>> {
 }
 
 const stopConsumer = job.mode === 'e2e' ? await consume() : undefined;
-const result = await autocannon({
-  url: job.url,
-  connections: job.connections,
-  duration: job.durationSec,
-  ...(job.rate ? { overallRate: job.rate } : {}),
-  requests: [
-    {
-      method: 'POST',
+const onResponse = (status: number, responseBody: string) => {
+  if (job.mode === 'e2e' && status === 202) answered.set((JSON.parse(responseBody) as { orderId: string }).orderId, performance.now());
+};
+
+interface Outcome {
+  readonly durationSec: number;
+  readonly accepted: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly latencyMs: { p50: number; p90: number; p99: number; p99_9: number; max: number };
+}
+
+/** At a fixed offered rate: requests paced evenly (open loop). At saturation: autocannon, every connection as busy as it can be. */
+async function generate(): Promise<Outcome> {
+  if (job.rate) {
+    const paced = await runPaced({
+      url: job.url,
       path: '/orders',
-      headers: { 'content-type': 'application/json' },
       body,
-      onResponse: (status: number, responseBody: string) => {
-        if (job.mode === 'e2e' && status === 202)
-          answered.set((JSON.parse(responseBody) as { orderId: string }).orderId, performance.now());
+      rate: job.rate,
+      durationSec: job.durationSec,
+      connections: job.connections,
+      onResponse,
+    });
+    const count = (ok: (status: number) => boolean) => [...paced.statuses].reduce((sum, [status, n]) => sum + (ok(status) ? n : 0), 0);
+    const { p50, p90, p99, p99_9, max } = percentiles(paced.latenciesMs);
+    return {
+      durationSec: paced.durationSec,
+      accepted: count((status) => status >= 200 && status < 300),
+      non2xx: count((status) => status < 200 || status >= 300),
+      errors: paced.errors,
+      timeouts: paced.timeouts,
+      latencyMs: {
+        p50: p50 ?? Number.NaN,
+        p90: p90 ?? Number.NaN,
+        p99: p99 ?? Number.NaN,
+        p99_9: p99_9 ?? Number.NaN,
+        max: max ?? Number.NaN,
       },
+    };
+  }
+  const result = await autocannon({
+    url: job.url,
+    connections: job.connections,
+    duration: job.durationSec,
+    requests: [{ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, body, onResponse }],
+  });
+  return {
+    durationSec: result.duration,
+    accepted: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      p99_9: result.latency.p99_9,
+      max: result.latency.max,
     },
-  ],
-});
+  };
+}
+
+const outcome = await generate();
 
 let e2e: Record<string, unknown> | undefined;
 if (stopConsumer) {
@@ -82,23 +131,16 @@ if (stopConsumer) {
   await stopConsumer();
 }
 
-const seconds = result.duration;
 console.log(
   JSON.stringify({
     offeredRate: job.rate ?? null,
-    durationSec: round(seconds),
-    accepted: result['2xx'],
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    throughput: round(result['2xx'] / seconds),
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      p99_9: result.latency.p99_9,
-      max: result.latency.max,
-    },
+    durationSec: round(outcome.durationSec),
+    accepted: outcome.accepted,
+    non2xx: outcome.non2xx,
+    errors: outcome.errors,
+    timeouts: outcome.timeouts,
+    throughput: round(outcome.accepted / outcome.durationSec),
+    latencyMs: outcome.latencyMs,
     e2e,
   }),
 );
