@@ -33,6 +33,10 @@ async function consume(): Promise<() => Promise<void>> {
   await consumer.subscribe({ topic: job.topic ?? '', fromBeginning: false });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.run({
+    // A group of its own, read once: nothing to commit. kafkajs' default commits after every batch,
+    // a round trip to the group coordinator between one fetch and the next, which made this reader
+    // see each event about 35 ms late at 1,000 orders/s.
+    autoCommit: false,
     eachBatch: async ({ batch }) => {
       const now = performance.now();
       for (const message of batch.messages) {
