@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listening, type RunningApp, sourceVersion, startApp, startScript } from '@ouro/app-runner';
 import { baselineServers } from '@ouro/baselines';
-import { loadConnections } from '@ouro/config';
+import { loadConnections, loadProcessorConfig } from '@ouro/config';
 import { loadStackConfig, stackUp } from '@ouro/infra';
 import { waitForGroupToCatchUp } from '@ouro/messaging';
 import { provision, provisionNamespace } from '@ouro/provisioning';
@@ -183,9 +183,18 @@ const consoleCost = await measureConsole({ rates: plan.consoleRates, phaseSec: p
 say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands`);
 const catchUpResult = await catchUp(plan.backlog, say, {
   ...(values.profile ? { profileDir: `${profileDir}-processor` } : {}),
-  measure: (pid, drain) => cpu.around('processor catch-up', drain, () => plan.backlog, { 'order-processor': processes(pid) }),
+  measure: ([pid], drain) => cpu.around('processor catch-up', drain, () => plan.backlog, { 'order-processor': processes(pid ?? -1) }),
 });
 say(`  ${catchUpResult.ordersPerSecond} orders/s (${catchUpResult.seconds}s), peak RSS ${catchUpResult.peakRssMb} MB`);
+// The same backlog drained by as many processor processes as partition groups: one group each.
+const { partitionGroups } = loadProcessorConfig({ ...process.env, ...ouro.env });
+say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands · ${partitionGroups} members`);
+const catchUpMembers = await catchUp(plan.backlog, say, {
+  members: partitionGroups,
+  measure: (pids, drain) =>
+    cpu.around(`processor catch-up · ${partitionGroups} members`, drain, () => plan.backlog, { 'order-processor': processes(...pids) }),
+});
+say(`  ${catchUpMembers.ordersPerSecond} orders/s (${catchUpMembers.seconds}s), largest peak RSS ${catchUpMembers.peakRssMb} MB`);
 
 await Promise.allSettled([...Object.values(servers), processor].map((server) => server.kill('SIGTERM')));
 await admin.disconnect();
@@ -218,8 +227,13 @@ const results = {
   commandApi,
   endToEnd,
   catchUp: catchUpResult,
+  catchUpMembers,
   transactions: { ...transactions, 'catch-up': catchUpResult.transactions },
-  memory: { ...memory, 'order-processor (catch-up)': catchUpResult.peakRssMb },
+  memory: {
+    ...memory,
+    'order-processor (catch-up)': catchUpResult.peakRssMb,
+    [`order-processor (catch-up, largest of ${partitionGroups} members)`]: catchUpMembers.peakRssMb,
+  },
   cdc: { catchUp: cdc.catchUp, connect: cdc.connect, serverPeakRssMb: cdc.serverPeakRssMb },
   console: consoleCost,
   profile,

@@ -19,6 +19,8 @@ interface Results extends CeilingResults {
   readonly commandApi: Record<string, LoadResult[]>;
   readonly endToEnd: Record<string, LoadResult[]>;
   readonly catchUp: { orders: number; seconds: number; ordersPerSecond: number; peakRssMb: number };
+  /** The same backlog drained by several processor processes (one partition group each). */
+  readonly catchUpMembers?: { orders: number; members: number; seconds: number; ordersPerSecond: number; peakRssMb: number } | undefined;
   readonly memory: Record<string, number>;
   readonly cdc?: CdcSummary | undefined;
   readonly console?: ConsoleCost | undefined;
@@ -61,6 +63,7 @@ export function evaluateTargets(results: Results) {
   const shared = sharedE2eRate(ouroE2e, outboxE2e);
   const [ouroShared, outboxShared] = [e2eP99(ouroE2e, shared), e2eP99(outboxE2e, shared)];
   const catchUp = results.catchUp.ordersPerSecond;
+  const members = results.catchUpMembers;
   // The first catch-up fraction is against the lowest of the PostgreSQL insert and the exactly-once copy.
   const ceilingShare = results.ceiling?.fractions.find((fraction) => fraction.figure.startsWith('processor catch-up'));
   const rss = Math.max(...Object.values(results.memory));
@@ -81,7 +84,11 @@ export function evaluateTargets(results: Results) {
       measured: `${ratio(whole, dualSat)}× (${whole} vs ${dualSat} orders/s)`,
       met: whole >= dualSat,
     },
-    { target: 'processor catch-up ≥ 12,000 orders/s', measured: `${catchUp} orders/s`, met: catchUp >= 12_000 },
+    {
+      target: 'processor catch-up ≥ 12,000 orders/s',
+      measured: `${catchUp} orders/s (one processor)${members ? `; ${members.members} processors: ${members.ordersPerSecond} orders/s` : ''}`,
+      met: catchUp >= 12_000,
+    },
     {
       target: 'processor catch-up ≥ 70% of the ceiling (the lower of the PostgreSQL insert and the exactly-once copy)',
       measured: ceilingShare
@@ -184,6 +191,11 @@ export function renderMarkdown(results: Results, charts: readonly string[]): str
   lines.push(
     `- Backlog of ${results.catchUp.orders.toLocaleString('en')} commands drained in ${results.catchUp.seconds} s: **${results.catchUp.ordersPerSecond} orders/s**.`,
   );
+  const members = results.catchUpMembers;
+  if (members)
+    lines.push(
+      `- The same backlog, drained by ${members.members} processor processes (one partition group each; ${members.orders.toLocaleString('en')} commands still uncommitted once all were up) in ${members.seconds} s: **${members.ordersPerSecond} orders/s**.`,
+    );
   for (const [process, mb] of Object.entries(results.memory)) lines.push(`- Peak RSS (VmHWM) ${process}: ${mb} MB`);
   const transactions = transactionLines(results.transactions ?? {});
   if (transactions.length > 0) lines.push('', ...transactions);

@@ -75,6 +75,16 @@ describe('evaluateTargets', () => {
     expect(missed.map((row) => row.met)).toEqual([false, false, false, false, false, false, false]);
   });
 
+  it('judges catch-up on one processor, and shows what several processors drained beside it', () => {
+    const withMembers = {
+      ...results({ catchUp: 11_999 }),
+      catchUpMembers: { orders: 99_000, members: 3, seconds: 5, ordersPerSecond: 19_800, peakRssMb: 120 },
+    };
+    const catchUp = evaluateTargets(withMembers as never)[3];
+
+    expect(catchUp).toMatchObject({ met: false, measured: '11999 orders/s (one processor); 3 processors: 19800 orders/s' });
+  });
+
   it('compares end to end with the outbox at the highest rate both were measured at', () => {
     const [, outbox] = evaluateTargets(results() as never);
 

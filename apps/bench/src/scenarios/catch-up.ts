@@ -4,21 +4,29 @@ import { kafkaSender } from '@ouro/baselines';
 import { loadConnections } from '@ouro/config';
 import { createKafka, waitForGroupToCatchUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
+import type { Admin } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import { peakRssMb } from '../processes.js';
 import { readMetrics, transactionProfile } from '../processor/phases.js';
 
-/** A backlog of `count` commands, then a fresh processor drains it: orders per second from ready to caught up. */
+/**
+ * A backlog of `count` commands, then `members` fresh processors (each its own process, as many
+ * deployments run them) drain it: orders per second from the moment all are up to caught up, counting
+ * only the orders still uncommitted at that moment (the first members may have started on it while
+ * the others were starting).
+ */
 export async function catchUp(
   count: number,
   say: (text: string) => void,
   {
+    members = 1,
     profileDir,
-    measure = (_pid, drain) => drain(),
+    measure = (_pids, drain) => drain(),
   }: {
+    members?: number;
     profileDir?: string;
-    /** Runs the drain, given the fresh processor's pid (CPU accounting wraps it). */
-    measure?: (processorPid: number, drain: () => Promise<void>) => Promise<void>;
+    /** Runs the drain, given the fresh processors' pids (CPU accounting wraps it). */
+    measure?: (processorPids: readonly number[], drain: () => Promise<void>) => Promise<void>;
   } = {},
 ) {
   const namespace = await provisionNamespace(`bench-catchup-${Date.now()}`, { partitions: 6 });
@@ -46,23 +54,40 @@ export async function catchUp(
 
   const admin = createKafka({ brokers: loadConnections().kafkaBrokers, clientId: 'bench-catch-up' }).admin();
   await admin.connect();
-  const processor = await startApp('order-processor', namespace.env, {
-    bundle: true,
-    ...(profileDir ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
-  });
-  const metricsBefore = await readMetrics(processor.url);
+  const processors = await Promise.all(
+    Array.from({ length: members }, () =>
+      startApp('order-processor', namespace.env, {
+        bundle: true,
+        ...(profileDir ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+      }),
+    ),
+  );
+  const metricsBefore = await Promise.all(processors.map((processor) => readMetrics(processor.url)));
   const from = performance.now();
-  await measure(processor.pid, () => waitForGroupToCatchUp(admin, namespace.groupId, namespace.commandsTopic, 900_000));
+  const drained = count - (await committedCommands(admin, namespace.groupId, namespace.commandsTopic));
+  await measure(
+    processors.map((processor) => processor.pid),
+    () => waitForGroupToCatchUp(admin, namespace.groupId, namespace.commandsTopic, 900_000),
+  );
   const seconds = (performance.now() - from) / 1000;
-  const peak = peakRssMb(processor.pid);
-  const transactions = transactionProfile(metricsBefore, await readMetrics(processor.url));
-  await processor.kill('SIGTERM');
+  const peak = Math.max(...processors.map((processor) => peakRssMb(processor.pid)));
+  const metricsAfter = await Promise.all(processors.map((processor) => readMetrics(processor.url)));
+  await Promise.all(processors.map((processor) => processor.kill('SIGTERM')));
   await admin.disconnect();
   return {
-    orders: count,
+    orders: drained,
+    members,
     seconds: Math.round(seconds * 10) / 10,
-    ordersPerSecond: Math.round(count / seconds),
+    ordersPerSecond: Math.round(drained / seconds),
+    /** The largest member's. */
     peakRssMb: peak,
-    transactions,
+    // Where one member's transactions spent their time (with several, each has its own figures: not merged).
+    transactions: members === 1 ? transactionProfile(metricsBefore[0] ?? '', metricsAfter[0] ?? '') : undefined,
   };
+}
+
+/** The commands the group has committed so far, over all partitions of the topic. */
+async function committedCommands(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return (offsets?.partitions ?? []).reduce((sum, { offset }) => sum + Math.max(0, Number(offset)), 0);
 }
