@@ -26,6 +26,7 @@ export interface PacedOptions {
 
 export interface PacedResult {
   readonly sent: number;
+  /** From the first request to the last answer: a server that falls behind the offered rate answers over a longer time. */
   readonly durationSec: number;
   /** Status code → count. */
   readonly statuses: ReadonlyMap<number, number>;
@@ -96,8 +97,8 @@ export async function runPaced(options: PacedOptions): Promise<PacedResult> {
     // Timers fire about every millisecond: at 2,000/s that is two requests a tick, each at its due time or within a tick of it.
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  const durationSec = (performance.now() - start) / 1000;
   await Promise.all(inFlight);
+  const durationSec = (performance.now() - start) / 1000;
   agent.destroy();
   return { sent, durationSec, statuses, errors, timeouts, latenciesMs };
 }
