@@ -62,6 +62,9 @@ export async function catchUp(
       }),
     ),
   );
+  // Joining members make the group rebalance, and a rebalance stops every member for a moment: the
+  // drain is timed from the moment the group is stable with all of them.
+  await stableGroup(admin, namespace.groupId, members);
   const metricsBefore = await Promise.all(processors.map((processor) => readMetrics(processor.url)));
   const from = performance.now();
   const drained = count - (await committedCommands(admin, namespace.groupId, namespace.commandsTopic));
@@ -84,6 +87,18 @@ export async function catchUp(
     // Where one member's transactions spent their time (with several, each has its own figures: not merged).
     transactions: members === 1 ? transactionProfile(metricsBefore[0] ?? '', metricsAfter[0] ?? '') : undefined,
   };
+}
+
+/** Resolves once the group is stable with `members` members. */
+async function stableGroup(admin: Admin, groupId: string, members: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const [group] = (await admin.describeGroups([groupId])).groups;
+    if (group?.state === 'Stable' && group.members.length === members) return;
+    if (performance.now() > deadline)
+      throw new Error(`the group ${groupId} was not stable with ${members} members within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The commands the group has committed so far, over all partitions of the topic. */
