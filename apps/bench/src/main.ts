@@ -183,7 +183,7 @@ const consoleCost = await measureConsole({ rates: plan.consoleRates, phaseSec: p
 say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands`);
 const catchUpResult = await catchUp(plan.backlog, say, {
   ...(values.profile ? { profileDir: `${profileDir}-processor` } : {}),
-  measure: ([pid], drain) => cpu.around('processor catch-up', drain, () => plan.backlog, { 'order-processor': processes(pid ?? -1) }),
+  measure: ([pid], drain, drained) => cpu.around('processor catch-up', drain, () => drained, { 'order-processor': processes(pid ?? -1) }),
 });
 say(`  ${catchUpResult.ordersPerSecond} orders/s (${catchUpResult.seconds}s), peak RSS ${catchUpResult.peakRssMb} MB`);
 // The same backlog drained by as many processor processes as partition groups: one group each.
@@ -191,8 +191,8 @@ const { partitionGroups } = loadProcessorConfig({ ...process.env, ...ouro.env })
 say(`processor catch-up · ${plan.backlog.toLocaleString('en')} commands · ${partitionGroups} members`);
 const catchUpMembers = await catchUp(plan.backlog, say, {
   members: partitionGroups,
-  measure: (pids, drain) =>
-    cpu.around(`processor catch-up · ${partitionGroups} members`, drain, () => plan.backlog, { 'order-processor': processes(...pids) }),
+  measure: (pids, drain, drained) =>
+    cpu.around(`processor catch-up · ${partitionGroups} members`, drain, () => drained, { 'order-processor': processes(...pids) }),
 });
 say(`  ${catchUpMembers.ordersPerSecond} orders/s (${catchUpMembers.seconds}s), largest peak RSS ${catchUpMembers.peakRssMb} MB`);
 

@@ -25,8 +25,8 @@ export async function catchUp(
   }: {
     members?: number;
     profileDir?: string;
-    /** Runs the drain, given the fresh processors' pids (CPU accounting wraps it). */
-    measure?: (processorPids: readonly number[], drain: () => Promise<void>) => Promise<void>;
+    /** Runs the drain, given the fresh processors' pids and the commands it drains (CPU accounting wraps it). */
+    measure?: (processorPids: readonly number[], drain: () => Promise<void>, drained: number) => Promise<void>;
   } = {},
 ) {
   const namespace = await provisionNamespace(`bench-catchup-${Date.now()}`, { partitions: 6 });
@@ -71,6 +71,7 @@ export async function catchUp(
   await measure(
     processors.map((processor) => processor.pid),
     () => waitForGroupToCatchUp(admin, namespace.groupId, namespace.commandsTopic, 900_000),
+    drained,
   );
   const seconds = (performance.now() - from) / 1000;
   const peak = Math.max(...processors.map((processor) => peakRssMb(processor.pid)));
