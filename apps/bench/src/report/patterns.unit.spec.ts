@@ -66,12 +66,12 @@ const row = (table: string, label: string) => table.split('\n').find((line) => l
 describe('renderPatternFigures', () => {
   const figures = renderPatternFigures(bench, chaos);
 
-  it('sets each approach’s saturation and its latency at half of order-api’s saturation side by side', () => {
+  it('sets each approach’s saturation and its latency at the lowest offered rate side by side', () => {
     expect(row(figures, 'command API at saturation')).toBe(
       '| command API at saturation (orders/s) | 900 | 650 | 800 | 1000 (order-api alone), 610 (with its processor on the same cores) |',
     );
     expect(row(figures, 'command API p50 / p99')).toContain(
-      '| 5 / 12 ms at 500/s | 5 / 22 ms at 500/s | 5 / 32 ms at 500/s | 5 / 42 ms at 500/s |',
+      '| 5 / 11 ms at 250/s | 5 / 21 ms at 250/s | 5 / 31 ms at 250/s | 5 / 41 ms at 250/s |',
     );
   });
 
