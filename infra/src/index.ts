@@ -10,6 +10,7 @@ export { KafkaLink } from './links/kafka-link.js';
 export { type KafkaApi, kafkaApis, type RequestHeader } from './links/kafka-protocol.js';
 export type { ArmedRule, KafkaAction, KafkaRule, RuleMatch } from './links/kafka-rules.js';
 export { type Direction, type Inspector, Link, type LinkState, type Target, type Verdict } from './links/link.js';
+export { pollUntil } from './process.js';
 export type { ProcessName, ServiceName } from './service.js';
 export { connectWorkerPid } from './services/connect.js';
 export {

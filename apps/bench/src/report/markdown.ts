@@ -194,7 +194,7 @@ export function renderMarkdown(results: Results, charts: readonly string[]): str
   const members = results.catchUpMembers;
   if (members)
     lines.push(
-      `- The same backlog, drained by ${members.members} processor processes (one partition group each; ${members.orders.toLocaleString('en')} commands still uncommitted once all were up) in ${members.seconds} s: **${members.ordersPerSecond} orders/s**.`,
+      `- The same backlog, drained by ${members.members} processor processes (one partition group each; ${members.orders.toLocaleString('en')} commands still uncommitted once their group was stable) in ${members.seconds} s: **${members.ordersPerSecond} orders/s**.`,
     );
   for (const [process, mb] of Object.entries(results.memory)) lines.push(`- Peak RSS (VmHWM) ${process}: ${mb} MB`);
   const transactions = transactionLines(results.transactions ?? {});

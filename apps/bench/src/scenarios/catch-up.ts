@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { startApp } from '@ouro/app-runner';
 import { kafkaSender } from '@ouro/baselines';
 import { loadConnections } from '@ouro/config';
+import { pollUntil } from '@ouro/infra';
 import { createKafka, waitForGroupToCatchUp } from '@ouro/messaging';
 import { provisionNamespace } from '@ouro/provisioning';
 import type { Admin } from 'kafkajs';
@@ -65,7 +66,9 @@ export async function catchUp(
   // Joining members make the group rebalance, and a rebalance stops every member for a moment: the
   // drain is timed from the moment the group is stable with all of them.
   await stableGroup(admin, namespace.groupId, members);
-  const metricsBefore = await Promise.all(processors.map((processor) => readMetrics(processor.url)));
+  // Where one member's transactions spend their time (with several, each has its own figures: not merged).
+  const profiled = members === 1 ? processors[0] : undefined;
+  const metricsBefore = profiled ? await readMetrics(profiled.url) : '';
   const from = performance.now();
   const drained = count - (await committedCommands(admin, namespace.groupId, namespace.commandsTopic));
   await measure(
@@ -75,7 +78,7 @@ export async function catchUp(
   );
   const seconds = (performance.now() - from) / 1000;
   const peak = Math.max(...processors.map((processor) => peakRssMb(processor.pid)));
-  const metricsAfter = await Promise.all(processors.map((processor) => readMetrics(processor.url)));
+  const transactions = profiled ? transactionProfile(metricsBefore, await readMetrics(profiled.url)) : undefined;
   await Promise.all(processors.map((processor) => processor.kill('SIGTERM')));
   await admin.disconnect();
   return {
@@ -85,21 +88,19 @@ export async function catchUp(
     ordersPerSecond: Math.round(drained / seconds),
     /** The largest member's. */
     peakRssMb: peak,
-    // Where one member's transactions spent their time (with several, each has its own figures: not merged).
-    transactions: members === 1 ? transactionProfile(metricsBefore[0] ?? '', metricsAfter[0] ?? '') : undefined,
+    transactions,
   };
 }
 
 /** Resolves once the group is stable with `members` members. */
-async function stableGroup(admin: Admin, groupId: string, members: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const [group] = (await admin.describeGroups([groupId])).groups;
-    if (group?.state === 'Stable' && group.members.length === members) return;
-    if (performance.now() > deadline)
-      throw new Error(`the group ${groupId} was not stable with ${members} members within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function stableGroup(admin: Admin, groupId: string, members: number): Promise<void> {
+  return pollUntil(
+    async () => {
+      const [group] = (await admin.describeGroups([groupId])).groups;
+      return group?.state === 'Stable' && group.members.length === members;
+    },
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
 }
 
 /** The commands the group has committed so far, over all partitions of the topic. */
